@@ -1,0 +1,58 @@
+# trainstatus: the one entry point. Every target installs what it needs into .cache/ (ignored) on
+# first use; a fresh clone needs only Go, Java 17 and Node/npm, which these machines have.
+#
+#   make test    every test: unit + DynamoDB Local + handlers + infra synthesis + end to end
+#   make bench   benchmarks, written into BENCHMARKS.md
+#   make build   the Lambda bootstraps (linux/arm64, provided.al2023) into build/lambda/
+#   make demo    the whole system on this machine, end to end, then torn down
+#   make up / make down   start / stop the local stack and leave it running
+#   make synth / make deploy   the CDK app (see README)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT  := $(CURDIR)
+CACHE := $(ROOT)/.cache
+BUILD := $(ROOT)/build
+GO    ?= go
+export GOTOOLCHAIN := local
+
+FUNCTIONS := status-updater user-signup status-query
+
+include mk/*.mk
+
+.PHONY: help test test-go vet build build-host bench clean
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+## test: every test. The Go tests of the root module share one DynamoDB Local started here.
+test: vet test-go test-infra test-e2e
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+test-go: dynamodb-local
+	@$(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
+
+## build: stripped linux/arm64 bootstraps for Lambda (CGO off, lambda.norpc).
+build: $(FUNCTIONS:%=$(BUILD)/lambda/%/bootstrap)
+
+$(BUILD)/lambda/%/bootstrap: FORCE
+	@mkdir -p $(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
+
+## build-host: the same bootstraps for this machine, run by the Lambda emulator in the local stack.
+build-host: $(FUNCTIONS:%=$(BUILD)/host/%/bootstrap)
+
+$(BUILD)/host/%/bootstrap: FORCE
+	@mkdir -p $(@D)
+	CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: FORCE
+FORCE:
