@@ -1,0 +1,111 @@
+package ddb
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// maxBatchWrite is DynamoDB's limit of requests per BatchWriteItem call.
+const maxBatchWrite = 25
+
+// BatchWrite puts and deletes many items, 25 requests per call, retrying unprocessed requests
+// with backoff. Puts are upserts and deletes of missing items are no-ops: batch writes take no
+// conditions. Items are checked (keys, enums) before the first call.
+type BatchWrite[T any] struct {
+	table *Table[T]
+	reqs  []types.WriteRequest
+	err   error
+}
+
+// BatchWrite starts an empty batch.
+func (t *Table[T]) BatchWrite() *BatchWrite[T] { return &BatchWrite[T]{table: t} }
+
+// Put adds items to write whole.
+func (b *BatchWrite[T]) Put(items ...T) *BatchWrite[T] {
+	for i := range items {
+		if b.err != nil {
+			return b
+		}
+		av, err := attributevalue.MarshalMap(items[i])
+		if err == nil {
+			_, err = b.table.schema.keyFromAttributes(av)
+		}
+		if err == nil {
+			err = b.table.schema.checkEnums(&items[i])
+		}
+		if err != nil {
+			b.err = b.table.opError("BatchWriteItem", Key{}, err)
+			return b
+		}
+		b.reqs = append(b.reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
+	}
+	return b
+}
+
+// Delete adds keys to delete.
+func (b *BatchWrite[T]) Delete(keys ...Key) *BatchWrite[T] {
+	for _, k := range keys {
+		if b.err != nil {
+			return b
+		}
+		av, err := b.table.schema.marshalKey(k)
+		if err != nil {
+			b.err = b.table.opError("BatchWriteItem", k, err)
+			return b
+		}
+		b.reqs = append(b.reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: av}})
+	}
+	return b
+}
+
+// Run sends the batch. If requests are still unprocessed after the retries, it returns an
+// [*UnprocessedError] with their keys; everything else was written.
+func (b *BatchWrite[T]) Run(ctx context.Context) error {
+	if b.err != nil {
+		return b.err
+	}
+	t := b.table
+	pending := b.reqs
+	for len(pending) > 0 {
+		chunk := pending[:min(maxBatchWrite, len(pending))]
+		pending = pending[len(chunk):]
+		left := chunk
+		for attempt := 0; len(left) > 0; attempt++ {
+			if attempt == t.batchAttempts {
+				return t.opError("BatchWriteItem", Key{}, b.unprocessed(append(left, pending...)))
+			}
+			if attempt > 0 {
+				if err := sleepBackoff(ctx, t.batchBackoff, attempt-1); err != nil {
+					return t.opError("BatchWriteItem", Key{}, err)
+				}
+			}
+			out, err := t.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
+				RequestItems: map[string][]types.WriteRequest{t.name: left},
+			})
+			if err != nil {
+				return t.opError("BatchWriteItem", Key{}, err)
+			}
+			left = out.UnprocessedItems[t.name]
+		}
+	}
+	return nil
+}
+
+func (b *BatchWrite[T]) unprocessed(reqs []types.WriteRequest) error {
+	e := &UnprocessedError{}
+	for _, r := range reqs {
+		av := map[string]types.AttributeValue(nil)
+		if r.PutRequest != nil {
+			av = r.PutRequest.Item
+		} else if r.DeleteRequest != nil {
+			av = r.DeleteRequest.Key
+		}
+		if k, err := b.table.schema.keyFromAttributes(av); err == nil {
+			e.Keys = append(e.Keys, k)
+		}
+	}
+	return e
+}

@@ -1,0 +1,90 @@
+package ddbtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+)
+
+// EnvEndpoint names a running DynamoDB Local to use instead of starting one.
+const EnvEndpoint = "DDBTEST_ENDPOINT"
+
+var endpoint string
+
+// Main runs the tests of a package against DynamoDB Local and returns the exit code for os.Exit.
+// It uses DDBTEST_ENDPOINT if set, otherwise starts a server for this test binary and stops it
+// when the tests end.
+func Main(m *testing.M) int {
+	endpoint = os.Getenv(EnvEndpoint)
+	if endpoint == "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		srv, err := Start(ctx)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: these tests need DynamoDB Local and it could not start:\n  %v\n", err)
+			return 1
+		}
+		defer srv.Stop()
+		endpoint = srv.Endpoint
+	}
+	return m.Run()
+}
+
+// Endpoint returns the DynamoDB Local endpoint of this test binary.
+func Endpoint(t testing.TB) string {
+	t.Helper()
+	if endpoint == "" {
+		t.Fatal("ddbtest: no DynamoDB Local; call ddbtest.Main from TestMain")
+	}
+	return endpoint
+}
+
+// Client returns a client for this test binary's DynamoDB Local.
+func Client(t testing.TB) *dynamodb.Client { return NewClient(Endpoint(t)) }
+
+var tableSeq atomic.Int64
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// TableName returns a table name unique to this test (and this run), valid for DynamoDB.
+func TableName(t testing.TB) string {
+	name := unsafeChars.ReplaceAllString(t.Name(), "_")
+	if len(name) > 150 {
+		name = name[:150]
+	}
+	return fmt.Sprintf("%s_%d_%d", strings.Trim(name, "_"), os.Getpid(), tableSeq.Add(1))
+}
+
+// NewTable creates a fresh table for schema under a unique name, and deletes it when the test
+// ends. Extra options (cursor codec, ...) are passed to ddb.NewTable.
+func NewTable[T any](t testing.TB, schema *ddb.Schema[T], opts ...ddb.Option) *ddb.Table[T] {
+	t.Helper()
+	return NewTableWithClient(t, Client(t), schema, opts...)
+}
+
+// NewTableWithClient is NewTable over a given client (one that injects faults, say); the table
+// itself is created and deleted through a plain client.
+func NewTableWithClient[T any](t testing.TB, client ddb.API, schema *ddb.Schema[T], opts ...ddb.Option) *ddb.Table[T] {
+	t.Helper()
+	name := TableName(t)
+	plain := Client(t)
+	setup := ddb.NewTable(plain, name, schema, ddb.WithWaitPoll(20*time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := setup.CreateIfMissing(ctx); err != nil {
+		t.Fatalf("ddbtest: creating table %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		_, _ = plain.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(name)})
+	})
+	return ddb.NewTable(client, name, schema, opts...)
+}
