@@ -1,0 +1,46 @@
+package trainevent
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// Limits of the event format.
+const (
+	MaxRequestIDLen = 128       // characters (all ASCII)
+	MaxUserIDLen    = 128       // bytes
+	MaxMessageLen   = 1 << 10   // bytes
+	MaxErrorLen     = 4 << 10   // bytes
+	MaxSeq          = 1<<53 - 1 // the largest integer a float64 (and so any JSON parser) keeps exactly
+	MaxBodySize     = 64 << 10  // bytes of JSON; a valid event, fully escaped, stays well below
+)
+
+// Event is one training event. Build one and call [Event.Validate] (or let the producer do it),
+// or get one from [Parse], which returns only valid, normalized events.
+type Event struct {
+	RequestID string
+	UserID    string
+	Status    tables.Status // canonical: one of tables.Statuses
+	EventTime time.Time     // UTC, microsecond precision after Parse
+	Seq       uint64
+	Progress  *float64 // nil when absent
+	Message   string
+	Error     string
+}
+
+// OrderKey is the key by which events are ordered: ddb.FormatTime(EventTime) + "#" + Seq
+// zero-padded to 20 digits. Keys compare as text in (EventTime, Seq) order; the status table
+// stores the last applied one in last_event.
+func (e Event) OrderKey() string {
+	return fmt.Sprintf("%s#%020d", ddb.FormatTime(e.EventTime), e.Seq)
+}
+
+// Normalize returns e with its event time in UTC, truncated to the microsecond: the event as
+// Parse would return it after a Marshal.
+func (e Event) Normalize() Event {
+	e.EventTime = e.EventTime.UTC().Truncate(time.Microsecond)
+	return e
+}

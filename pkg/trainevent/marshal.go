@@ -1,0 +1,62 @@
+package trainevent
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// wire is the JSON shape of an event.
+type wire struct {
+	RequestID string        `json:"request_id"`
+	UserID    string        `json:"user_id"`
+	Status    tables.Status `json:"status"`
+	EventTime string        `json:"event_time"`
+	Seq       uint64        `json:"seq"`
+	Progress  *float64      `json:"progress,omitempty"`
+	Message   string        `json:"message,omitempty"`
+	Error     string        `json:"error,omitempty"`
+}
+
+// Marshal validates e and returns its message body: the event time in ddb.TimeLayout (UTC,
+// microseconds), seq always written, progress, message and error only when set, no HTML
+// escaping. Parse(Marshal(e)) equals e.Normalize().
+func (e Event) Marshal() ([]byte, error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return e.MarshalJSON()
+}
+
+// MarshalJSON writes e in the wire format, without validating it.
+func (e Event) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(wire{
+		RequestID: e.RequestID,
+		UserID:    e.UserID,
+		Status:    e.Status,
+		EventTime: ddb.FormatTime(e.EventTime),
+		Seq:       e.Seq,
+		Progress:  e.Progress,
+		Message:   e.Message,
+		Error:     e.Error,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalJSON parses b with [Parse]: json.Unmarshal into an Event applies every rule.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	ev, err := Parse(b)
+	if err != nil {
+		return err
+	}
+	*e = ev
+	return nil
+}

@@ -1,0 +1,180 @@
+package trainevent
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Parse decodes and validates a message body. It returns a valid, normalized event (canonical
+// status, UTC event time truncated to the microsecond) or a *FieldError for the first problem
+// found, in the order of the package documentation. See the package documentation for the rules.
+func Parse(body []byte) (Event, error) {
+	if len(body) > MaxBodySize {
+		return Event{}, fieldErr(FieldBody, "must be at most 65536 bytes")
+	}
+	if !utf8.Valid(body) {
+		return Event{}, fieldErr(FieldBody, "must be valid UTF-8")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return Event{}, &FieldError{Field: FieldBody, Reason: "must be a JSON object", Err: err}
+	}
+	var e Event
+	var err error
+	if e.RequestID, err = stringField(raw, "request_id"); err != nil {
+		return Event{}, err
+	}
+	if err := checkRequestID(e.RequestID); err != nil {
+		return Event{}, err
+	}
+	if e.UserID, err = stringField(raw, "user_id"); err != nil {
+		return Event{}, err
+	}
+	if err := checkUserID(e.UserID); err != nil {
+		return Event{}, err
+	}
+	status, err := stringField(raw, "status")
+	if err != nil {
+		return Event{}, err
+	}
+	if status == "" {
+		return Event{}, fieldErr("status", "is required")
+	}
+	st, ok := ParseStatus(status)
+	if !ok {
+		return Event{}, fieldErr("status", "must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
+	}
+	e.Status = st
+	if e.EventTime, err = timeField(raw, "event_time"); err != nil {
+		return Event{}, err
+	}
+	if e.Seq, err = seqField(raw, "seq"); err != nil {
+		return Event{}, err
+	}
+	if e.Progress, err = progressField(raw, "progress"); err != nil {
+		return Event{}, err
+	}
+	if e.Message, err = stringField(raw, "message"); err != nil {
+		return Event{}, err
+	}
+	if err := checkText("message", e.Message, MaxMessageLen); err != nil {
+		return Event{}, err
+	}
+	if e.Error, err = stringField(raw, "error"); err != nil {
+		return Event{}, err
+	}
+	if err := checkText("error", e.Error, MaxErrorLen); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+// present returns the raw value of key, or false when it is absent or null.
+func present(raw map[string]json.RawMessage, key string) (json.RawMessage, bool) {
+	v, ok := raw[key]
+	if !ok || string(v) == "null" {
+		return nil, false
+	}
+	return v, true
+}
+
+func stringField(raw map[string]json.RawMessage, key string) (string, error) {
+	v, ok := present(raw, key)
+	if !ok {
+		return "", nil
+	}
+	var s string
+	if v[0] != '"' || json.Unmarshal(v, &s) != nil {
+		return "", fieldErr(key, "must be a string")
+	}
+	return s, nil
+}
+
+func timeField(raw map[string]json.RawMessage, key string) (time.Time, error) {
+	s, err := stringField(raw, key)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if s == "" {
+		return time.Time{}, fieldErr(key, "is required")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil && !strictTail(s) {
+		err = errors.New("fraction or offset out of RFC 3339 form")
+	}
+	if err != nil {
+		return time.Time{}, &FieldError{Field: key, Reason: "must be an RFC 3339 time", Err: err}
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	if err := checkTime(t); err != nil {
+		return time.Time{}, err
+	}
+	return t, nil
+}
+
+func seqField(raw map[string]json.RawMessage, key string) (uint64, error) {
+	v, ok := present(raw, key)
+	if !ok {
+		return 0, nil
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, fieldErr(key, "must be a non-negative integer")
+		}
+	}
+	n, err := strconv.ParseUint(string(v), 10, 64)
+	if err != nil || n > MaxSeq {
+		return 0, fieldErr(key, "must be at most 2^53-1")
+	}
+	return n, nil
+}
+
+func progressField(raw map[string]json.RawMessage, key string) (*float64, error) {
+	v, ok := present(raw, key)
+	if !ok {
+		return nil, nil
+	}
+	var p float64
+	if c := v[0]; c != '-' && (c < '0' || c > '9') {
+		return nil, fieldErr(key, "must be a number from 0 to 100")
+	}
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, &FieldError{Field: key, Reason: "must be a number from 0 to 100", Err: err}
+	}
+	if err := checkProgress(p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// strictTail checks what time.Parse lets through after the seconds: a fraction must be '.' and
+// 1-9 digits (Go also takes ',' and more digits), an offset must be Z or ±hh:mm with hh <= 23
+// and mm <= 59 (Go takes up to +24:59).
+func strictTail(s string) bool {
+	if len(s) < len("2006-01-02T15:04:05Z") {
+		return false
+	}
+	tail := s[len("2006-01-02T15:04:05"):]
+	if tail[0] == '.' {
+		n := 1
+		for n < len(tail) && '0' <= tail[n] && tail[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return false
+		}
+		tail = tail[n:]
+	}
+	if tail == "Z" {
+		return true
+	}
+	if len(tail) != len("+07:00") || tail[0] != '+' && tail[0] != '-' || tail[3] != ':' {
+		return false
+	}
+	hh, err1 := strconv.Atoi(tail[1:3])
+	mm, err2 := strconv.Atoi(tail[4:6])
+	return err1 == nil && err2 == nil && hh <= 23 && mm <= 59
+}
