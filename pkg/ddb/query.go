@@ -2,6 +2,7 @@ package ddb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -120,13 +121,13 @@ func (q *Query[T]) All(ctx context.Context) iter.Seq2[T, error] {
 // is not one this query made is ErrInvalidCursor.
 func (q *Query[T]) Page(ctx context.Context, cursor string) (Page[T], error) {
 	var page Page[T]
-	codec := q.table.cursor
-	if codec == nil {
-		return page, q.table.opError("Query", Key{}, fmt.Errorf("ddb: table has no cursor codec"))
-	}
 	in, err := q.input()
 	if err != nil {
 		return page, q.table.opError("Query", Key{}, err)
+	}
+	codec := q.table.cursor
+	if codec == nil {
+		return page, q.table.opError("Query", Key{}, errors.New("ddb: table has no cursor codec (WithCursorCodec)"))
 	}
 	if q.limit > 0 {
 		in.Limit = aws.Int32(q.limit)

@@ -1,0 +1,86 @@
+package ddb_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+)
+
+func TestCreateIfMissingIsIdempotentWithGSIAndTTL(t *testing.T) {
+	client := ddbtest.Client(t)
+	name := ddbtest.TableName(t)
+	tbl := ddb.NewTable(client, name, widgets, ddb.WithWaitPoll(20*time.Millisecond))
+	t.Cleanup(func() { client.DeleteTable(ctx(t), &dynamodb.DeleteTableInput{TableName: aws.String(name)}) })
+	for range 2 {
+		if err := tbl.CreateIfMissing(ctx(t)); err != nil {
+			t.Fatalf("CreateIfMissing: %v", err)
+		}
+	}
+	out, err := client.DescribeTable(ctx(t), &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := out.Table
+	if td.TableStatus != types.TableStatusActive || td.BillingModeSummary == nil ||
+		td.BillingModeSummary.BillingMode != types.BillingModePayPerRequest {
+		t.Errorf("table status %s, billing %+v", td.TableStatus, td.BillingModeSummary)
+	}
+	if len(td.KeySchema) != 2 || aws.ToString(td.KeySchema[0].AttributeName) != "owner" || aws.ToString(td.KeySchema[1].AttributeName) != "serial" {
+		t.Errorf("key schema %+v", td.KeySchema)
+	}
+	if len(td.GlobalSecondaryIndexes) != 1 || aws.ToString(td.GlobalSecondaryIndexes[0].IndexName) != "by_color" ||
+		td.GlobalSecondaryIndexes[0].Projection.ProjectionType != types.ProjectionTypeAll {
+		t.Errorf("GSIs %+v", td.GlobalSecondaryIndexes)
+	}
+	types_ := map[string]types.ScalarAttributeType{}
+	for _, a := range td.AttributeDefinitions {
+		types_[aws.ToString(a.AttributeName)] = a.AttributeType
+	}
+	want := map[string]types.ScalarAttributeType{"owner": "S", "serial": "N", "color": "S", "made": "S"}
+	for k, v := range want {
+		if types_[k] != v {
+			t.Errorf("attribute %s has type %q, want %q", k, types_[k], v)
+		}
+	}
+	ttl, err := client.DescribeTimeToLive(ctx(t), &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(name)})
+	if err != nil || ttl.TimeToLiveDescription.TimeToLiveStatus != types.TimeToLiveStatusEnabled ||
+		aws.ToString(ttl.TimeToLiveDescription.AttributeName) != "expires" {
+		t.Errorf("TTL: %+v, %v", ttl.TimeToLiveDescription, err)
+	}
+}
+
+// TestCreateGSIOnTableWithData is the old create_gsi: a table made without the index, holding
+// data, gets the index, which is then queried.
+func TestCreateGSIOnTableWithData(t *testing.T) {
+	noIndex := widgetDef
+	noIndex.GSIs = nil
+	plain := ddbtest.NewTable(t, ddb.MustSchema[widget](noIndex))
+	seedWidgets(t, plain, "ida", 6)
+
+	tbl := ddb.NewTable(ddbtest.Client(t), plain.Name(), widgets, ddb.WithWaitPoll(20*time.Millisecond))
+	for _, err := range tbl.Query(Red).Index("by_color").All(ctx(t)) {
+		if err == nil {
+			t.Fatal("querying a GSI that does not exist yet succeeded")
+		}
+		break
+	}
+	for range 2 { // idempotent
+		if err := tbl.CreateGSI(ctx(t), "by_color"); err != nil {
+			t.Fatalf("CreateGSI: %v", err)
+		}
+	}
+	got := serials(t, tbl.Query(Red).Index("by_color").Filter(expression.Name("owner").Equal(expression.Value("ida"))))
+	if len(got) != 3 || got[0] != 0 || got[1] != 2 || got[2] != 4 {
+		t.Errorf("GSI query after backfill: %v, want [0 2 4]", got)
+	}
+	if err := tbl.CreateGSI(ctx(t), "missing"); !errors.Is(err, ddb.ErrInvalidSchema) {
+		t.Errorf("CreateGSI of an index not in the schema: %v", err)
+	}
+}
