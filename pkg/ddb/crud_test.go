@@ -131,4 +131,3 @@ func TestWritesRefusedBeforeAnyCall(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

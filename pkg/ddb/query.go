@@ -215,4 +215,3 @@ func (q *Query[T]) input() (*dynamodb.QueryInput, error) {
 	}
 	return in, nil
 }
-

@@ -24,7 +24,7 @@ var poisonField = map[string]string{
 	"f0a80001-0000-4000-8000-000000000007": "event_time", // missing
 	"f0a80001-0000-4000-8000-000000000008": "event_time", // not RFC 3339
 	"f0a80001-0000-4000-8000-000000000009": "seq",        // 1.5
-	"f0a80001-0000-4000-8000-000000000010": FieldBody,    // empty
+	"f0a80001-0000-4000-8000-000000000010": FieldBody,    // a JSON array
 }
 
 func loadSamples(t testing.TB) map[string]events.SQSEvent {
