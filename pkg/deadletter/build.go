@@ -1,0 +1,96 @@
+package deadletter
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+)
+
+// Record is what the status-updater knows about a message it gives up on.
+type Record struct {
+	Body         string    // the original body, sent unchanged
+	Reason       string    // why; cut to MaxReasonLen bytes, "unspecified" when empty
+	MessageID    string    // the original message id; omitted when empty
+	ReceiveCount int       // the original's ApproximateReceiveCount
+	RequestID    string    // omitted when empty (the body named none); cut to MaxRequestIDLen
+	FailedAt     time.Time // zero means time.Now()
+}
+
+// Attributes returns the message attributes of r, every value valid for SQS (see the package
+// documentation).
+func Attributes(r Record) map[string]types.MessageAttributeValue {
+	reason := clean(r.Reason, MaxReasonLen)
+	if reason == "" {
+		reason = "unspecified"
+	}
+	failedAt := r.FailedAt
+	if failedAt.IsZero() {
+		failedAt = time.Now()
+	}
+	attrs := map[string]types.MessageAttributeValue{
+		AttrReason:       str(reason),
+		AttrReceiveCount: {DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(max(r.ReceiveCount, 0)))},
+		AttrFailedAt:     str(ddb.FormatTime(failedAt)),
+	}
+	if id := clean(r.MessageID, 256); id != "" {
+		attrs[AttrOriginalMessageID] = str(id)
+	}
+	if id := clean(r.RequestID, MaxRequestIDLen); id != "" {
+		attrs[AttrRequestID] = str(id)
+	}
+	return attrs
+}
+
+func str(s string) types.MessageAttributeValue {
+	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(s)}
+}
+
+// SendInput returns the SendMessage request that dead-letters r on queueURL. On a FIFO queue
+// (URL ending in ".fifo") the group is the request id (or "unknown-request") and the
+// deduplication id is derived from the original message id, so sending the same message twice
+// within the deduplication window leaves one copy.
+func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
+	in := &sqs.SendMessageInput{
+		QueueUrl:          aws.String(queueURL),
+		MessageBody:       aws.String(r.Body),
+		MessageAttributes: Attributes(r),
+	}
+	if IsFIFO(queueURL) {
+		group := "unknown-request"
+		if validGroupID(r.RequestID) {
+			group = r.RequestID
+		}
+		key := r.MessageID
+		if key == "" {
+			key = r.Body
+		}
+		sum := sha256.Sum256([]byte("dead-letter\x00" + key))
+		in.MessageGroupId = aws.String(group)
+		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
+	}
+	return in
+}
+
+// IsFIFO reports whether queueURL names a FIFO queue.
+func IsFIFO(queueURL string) bool { return strings.HasSuffix(queueURL, ".fifo") }
+
+// validGroupID reports whether s may be a MessageGroupId: 1-128 characters of ASCII letters,
+// digits and punctuation.
+func validGroupID(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,18 @@
+// Package deadletter is the contract between the status-updater, which sends messages that no
+// retry can fix to the dead-letter queue, and the tools that read that queue (pkg/producer's
+// DLQ functions and `trainstatus dlq`).
+//
+// A dead-lettered message keeps the original body unchanged and carries these message
+// attributes:
+//
+//	reason               String  why it was refused, at most MaxReasonLen bytes
+//	original_message_id  String  the message id on the training-events queue
+//	receive_count        Number  its ApproximateReceiveCount when it was refused
+//	request_id           String  the request id, when the body named one (at most 128 bytes)
+//	failed_at            String  when it was refused, ddb.TimeLayout (UTC, microseconds)
+//
+// [SendInput] builds the message (FIFO-aware); [Parse] reads one back from ReceiveMessage,
+// which must ask for [MessageAttributeNames] and [SystemAttributeNames]. Messages moved by the
+// queue's own redrive policy (maxReceiveCount) have none of these attributes: Parse returns
+// them with an empty Reason and the source queue in SourceARN.
+package deadletter

@@ -1,0 +1,102 @@
+package deadletter
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+)
+
+// ErrMalformed matches the error Parse returns when an attribute it knows has a value it
+// cannot read.
+var ErrMalformed = errors.New("deadletter: malformed attribute")
+
+// Message is a message read from the dead-letter queue.
+type Message struct {
+	MessageID     string // on the dead-letter queue
+	ReceiptHandle string
+	Body          string
+
+	Reason            string // "" when the queue's redrive policy moved it
+	OriginalMessageID string
+	ReceiveCount      int // the original's receive count when it was refused
+	RequestID         string
+	FailedAt          time.Time // zero when unknown
+
+	SentAt          time.Time // when it was sent to the dead-letter queue (SentTimestamp)
+	DLQReceiveCount int       // how often it was received from the dead-letter queue
+	GroupID         string    // MessageGroupId, on a FIFO queue
+	SourceARN       string    // DeadLetterQueueSourceArn, when the redrive policy moved it
+}
+
+// Age is how long ago the message was dead-lettered: since FailedAt, or since SentAt when
+// FailedAt is unknown; zero when neither is known.
+func (m Message) Age(now time.Time) time.Duration {
+	switch {
+	case !m.FailedAt.IsZero():
+		return now.Sub(m.FailedAt)
+	case !m.SentAt.IsZero():
+		return now.Sub(m.SentAt)
+	}
+	return 0
+}
+
+// Parse reads a received message. Attributes it cannot read leave their field zero and are
+// reported together in an error matching ErrMalformed; the Message is complete otherwise.
+func Parse(m types.Message) (Message, error) {
+	out := Message{
+		MessageID:     aws.ToString(m.MessageId),
+		ReceiptHandle: aws.ToString(m.ReceiptHandle),
+		Body:          aws.ToString(m.Body),
+		GroupID:       m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)],
+		SourceARN:     m.Attributes[string(types.MessageSystemAttributeNameDeadLetterQueueSourceArn)],
+	}
+	var errs []error
+	bad := func(name, value string, err error) {
+		errs = append(errs, fmt.Errorf("%w %s=%q: %w", ErrMalformed, name, value, err))
+	}
+	attr := func(name string) (string, bool) {
+		v, ok := m.MessageAttributes[name]
+		if !ok || v.StringValue == nil {
+			return "", false
+		}
+		return *v.StringValue, true
+	}
+	out.Reason, _ = attr(AttrReason)
+	out.OriginalMessageID, _ = attr(AttrOriginalMessageID)
+	out.RequestID, _ = attr(AttrRequestID)
+	if v, ok := attr(AttrReceiveCount); ok {
+		if n, err := strconv.Atoi(v); err != nil {
+			bad(AttrReceiveCount, v, err)
+		} else {
+			out.ReceiveCount = n
+		}
+	}
+	if v, ok := attr(AttrFailedAt); ok {
+		t, err := ddb.ParseTime(v)
+		if err != nil {
+			bad(AttrFailedAt, v, err)
+		}
+		out.FailedAt = t
+	}
+	if v, ok := m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)]; ok {
+		ms, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			bad("SentTimestamp", v, err)
+		} else {
+			out.SentAt = time.UnixMilli(ms).UTC()
+		}
+	}
+	if v, ok := m.Attributes[string(types.MessageSystemAttributeNameApproximateReceiveCount)]; ok {
+		if n, err := strconv.Atoi(v); err != nil {
+			bad("ApproximateReceiveCount", v, err)
+		} else {
+			out.DLQReceiveCount = n
+		}
+	}
+	return out, errors.Join(errs...)
+}
