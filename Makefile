@@ -37,6 +37,16 @@ vet:
 test-go: dynamodb-local
 	@$(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
 
+## bench: Go benchmarks, each against a baseline in the same run, written into BENCHMARKS.md.
+BENCH_COUNT ?= 5
+BENCH_PACKAGES := ./pkg/ddb:pkg/ddb
+bench: dynamodb-local
+	@for spec in $(BENCH_PACKAGES); do pkg=$${spec%%:*}; section=$${spec##*:}; \
+	  echo "== $$pkg"; \
+	  $(DDB_LOCAL_RUN) $(GO) test -run '^$$' -bench . -benchtime 2000x -count $(BENCH_COUNT) $$pkg \
+	    | $(GO) run ./internal/tools/benchreport -file BENCHMARKS.md -section $$section -cmd "make bench ($$pkg)"; \
+	done
+
 ## build: stripped linux/arm64 bootstraps for Lambda (CGO off, lambda.norpc).
 build: $(FUNCTIONS:%=$(BUILD)/lambda/%/bootstrap)
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,32 +19,46 @@ import (
 // EnvEndpoint names a running DynamoDB Local to use instead of starting one.
 const EnvEndpoint = "DDBTEST_ENDPOINT"
 
-var endpoint string
+var (
+	endpoint  string
+	startOnce sync.Once
+	startErr  error
+	server    *Server
+	// mainCalled guards against a package that starts a server without Main to stop it.
+	mainCalled bool
+)
 
-// Main runs the tests of a package against DynamoDB Local and returns the exit code for os.Exit.
-// It uses DDBTEST_ENDPOINT if set, otherwise starts a server for this test binary and stops it
-// when the tests end.
+// Main runs the tests of a package and returns the exit code for os.Exit. DynamoDB Local is
+// started on first use (so benchmarks against a stub start nothing), from DDBTEST_ENDPOINT if set,
+// otherwise as a server of this test binary that is stopped when the tests end.
 func Main(m *testing.M) int {
 	endpoint = os.Getenv(EnvEndpoint)
-	if endpoint == "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		srv, err := Start(ctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "FAIL: these tests need DynamoDB Local and it could not start:\n  %v\n", err)
-			return 1
-		}
-		defer srv.Stop()
-		endpoint = srv.Endpoint
-	}
-	return m.Run()
+	mainCalled = true
+	code := m.Run()
+	server.Stop()
+	return code
 }
 
-// Endpoint returns the DynamoDB Local endpoint of this test binary.
+// Endpoint returns the DynamoDB Local endpoint of this test binary, starting it if needed. If it
+// cannot start, the test fails with the reason.
 func Endpoint(t testing.TB) string {
 	t.Helper()
-	if endpoint == "" {
-		t.Fatal("ddbtest: no DynamoDB Local; call ddbtest.Main from TestMain")
+	if !mainCalled {
+		t.Fatal("ddbtest: call ddbtest.Main from TestMain, so that the server it starts is stopped")
+	}
+	startOnce.Do(func() {
+		if endpoint != "" {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		server, startErr = Start(ctx)
+		if startErr == nil {
+			endpoint = server.Endpoint
+		}
+	})
+	if startErr != nil {
+		t.Fatalf("these tests need DynamoDB Local and it could not start: %v", startErr)
 	}
 	return endpoint
 }
