@@ -64,7 +64,7 @@ func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
 	}
 	if IsFIFO(queueURL) {
 		group := "unknown-request"
-		if validGroupID(r.RequestID) {
+		if ValidGroupID(r.RequestID) {
 			group = r.RequestID
 		}
 		key := r.MessageID
@@ -81,9 +81,9 @@ func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
 // IsFIFO reports whether queueURL names a FIFO queue.
 func IsFIFO(queueURL string) bool { return strings.HasSuffix(queueURL, ".fifo") }
 
-// validGroupID reports whether s may be a MessageGroupId: 1-128 characters of ASCII letters,
+// ValidGroupID reports whether s may be a MessageGroupId: 1-128 characters of ASCII letters,
 // digits and punctuation.
-func validGroupID(s string) bool {
+func ValidGroupID(s string) bool {
 	if s == "" || len(s) > 128 {
 		return false
 	}

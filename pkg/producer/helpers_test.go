@@ -1,0 +1,77 @@
+package producer_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/producer"
+	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
+)
+
+var _ producer.SQSAPI = (*sqsfake.Fake)(nil)
+
+const (
+	queueURL = "http://sqs.local/123456789012/training-events"
+	fifoURL  = "http://sqs.local/123456789012/training-events.fifo"
+	dlqURL   = "http://sqs.local/123456789012/training-events-dlq"
+)
+
+// sleeps records backoffs instead of waiting.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.d = append(s.d, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func testRetry(s *sleeps) producer.Retry {
+	return producer.Retry{MaxAttempts: 4, BaseDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond, Sleep: s.sleep}
+}
+
+func newClient(t *testing.T, url string) (*producer.Client, *sqsfake.Fake, *sleeps) {
+	t.Helper()
+	fake := sqsfake.New()
+	c := producer.New(fake, url)
+	s := &sleeps{}
+	c.Retry = testRetry(s)
+	return c, fake, s
+}
+
+func event(req string, seq uint64) trainevent.Event {
+	p := float64(seq % 101)
+	return trainevent.Event{RequestID: req, UserID: "user-1", Status: tables.StatusInProgress,
+		EventTime: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC).Add(time.Duration(seq) * time.Second),
+		Seq: seq, Progress: &p, Message: fmt.Sprintf("step %d", seq)}
+}
+
+func events(n int) []trainevent.Event {
+	var out []trainevent.Event
+	for i := range n {
+		out = append(out, event(fmt.Sprintf("job-%d", i%3), uint64(i)))
+	}
+	return out
+}
+
+// bodies returns the bodies in the queue, parsed, oldest first.
+func bodies(t *testing.T, fake *sqsfake.Fake, url string) []trainevent.Event {
+	t.Helper()
+	var out []trainevent.Event
+	for _, m := range fake.Messages(url) {
+		e, err := trainevent.Parse([]byte(m.Body))
+		if err != nil {
+			t.Fatalf("queue holds an invalid body %q: %v", m.Body, err)
+		}
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+)
+
+// Retry bounds the package's own retries (on top of the SDK's retries of each call).
+type Retry struct {
+	MaxAttempts int           // calls per event, at least 1
+	BaseDelay   time.Duration // the first backoff is up to BaseDelay, then doubling...
+	MaxDelay    time.Duration // ...up to MaxDelay
+	// Sleep waits d or until ctx is done; nil means a real timer. Tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultRetry is the policy of New and NewDLQ: 5 attempts, backoff 100 ms doubling to 3 s.
+var DefaultRetry = Retry{MaxAttempts: 5, BaseDelay: 100 * time.Millisecond, MaxDelay: 3 * time.Second}
+
+// backoff waits before attempt number attempt+1 (attempt counts from 1): a random duration up to
+// min(MaxDelay, BaseDelay * 2^(attempt-1)) (full jitter).
+func (r Retry) backoff(ctx context.Context, attempt int) error {
+	limit := r.BaseDelay << min(attempt-1, 30)
+	if limit > r.MaxDelay || limit <= 0 {
+		limit = r.MaxDelay
+	}
+	var d time.Duration
+	if limit > 0 {
+		d = rand.N(limit) + 1
+	}
+	if r.Sleep != nil {
+		return r.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (r Retry) attempts() int { return max(r.MaxAttempts, 1) }
+
+// Retryable reports whether a failed SQS call may succeed if made again: throttling, server
+// errors and network failures are; errors of the request itself (SenderFault, invalid
+// parameters, missing queue) and the caller's cancelled context are not.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary ||
+		retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary {
+		return true
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorFault() == smithy.FaultServer || serverCodes[apiErr.ErrorCode()]
+	}
+	var invalid smithy.InvalidParamsError
+	return !errors.As(err, &invalid)
+}
+
+// serverCodes are SQS error codes of passing server trouble that the SDK's lists miss.
+var serverCodes = map[string]bool{
+	"ServiceUnavailable": true, "InternalError": true, "InternalFailure": true,
+	"KmsThrottled": true, "KMS.ThrottlingException": true,
+}
