@@ -1,0 +1,29 @@
+// Package tracker applies training events to the status table: the "pizza tracker" state
+// machine, written so that retries, duplicates and reordering never move a job backwards.
+//
+// Rules (the README has the same text for users):
+//
+//   - STARTED -> IN_PROGRESS -> SUCCESS or FAILED; IN_PROGRESS -> IN_PROGRESS for newer progress.
+//     STARTED may be skipped: the first event seen creates the record in whatever state it says.
+//     SUCCESS and FAILED are final.
+//   - Events are ordered by (event_time, seq), stored as last_event (trainevent.Event.OrderKey).
+//     An event that is not newer than the last applied one never overwrites it.
+//   - progress, message and error always describe the last applied event; a SUCCESS without a
+//     progress value means 100.
+//   - Stage times (started_at, in_progress_at, finished_at) are the first time the job was seen in
+//     that stage. A late event may fill a missing stage time or move it earlier, never later.
+//     timestamp is the STARTED time, or, until a STARTED event is applied, the earliest event
+//     time seen. (The issue said a late event should "never change" a stage time; the earliest
+//     time is the only rule under which shuffled delivery ends where ordered delivery does, which
+//     is the guarantee we test, so a late, earlier event may move it.)
+//   - A request belongs to the user of its first event; an event naming another user is refused
+//     with ErrOwnerMismatch.
+//   - updated_at is the time of the last applied event and expires_at (the TTL) is that time plus
+//     the retention, so the final record depends only on the events, not on when they arrived.
+//
+// Cost: an event in order, or a duplicate, is exactly one conditional UpdateItem with no read
+// before it. When the condition fails, DynamoDB returns the current item
+// (ReturnValuesOnConditionCheckFailure), from which Apply decides at once whether the event was
+// stale, a duplicate, refused or from another owner. Only a late event that still has a stage
+// time or an earlier start to fill takes a second conditional write.
+package tracker

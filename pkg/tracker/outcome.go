@@ -1,0 +1,81 @@
+package tracker
+
+import (
+	"errors"
+
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// Outcome is what Apply did with an event.
+type Outcome string
+
+// The outcomes. All of them mean the event is done with: none needs a retry.
+const (
+	// Applied: the event was the newest and its transition allowed; the record shows it.
+	Applied Outcome = "applied"
+	// Filled: a late event filled a missing (or later) stage time or start time.
+	Filled Outcome = "filled"
+	// Stale: a late event with nothing left to fill.
+	Stale Outcome = "stale"
+	// Duplicate: the event is the one last applied.
+	Duplicate Outcome = "duplicate"
+	// Refused: a newer event whose transition is not allowed (after a final state, or back to
+	// STARTED).
+	Refused Outcome = "refused"
+)
+
+// Result is an Outcome with the reason, for the log.
+type Result struct {
+	Outcome Outcome
+	Reason  string
+}
+
+// ErrOwnerMismatch: the event names another user than the one who owns the request. No retry
+// can fix it; the event is invalid.
+var ErrOwnerMismatch = errors.New("tracker: event names another user than the request's owner")
+
+// ErrConcurrentUpdate: a late event's fill lost a race with another writer. Retrying it is safe
+// and converges.
+var ErrConcurrentUpdate = errors.New("tracker: record changed while filling a late event; retry")
+
+// allowedFrom lists the states from which a newer event may move a job to each state. STARTED
+// appears nowhere: it can only create a record.
+var allowedFrom = map[tables.Status][]tables.Status{
+	tables.StatusStarted:    nil,
+	tables.StatusInProgress: {tables.StatusStarted, tables.StatusInProgress},
+	tables.StatusSuccess:    {tables.StatusStarted, tables.StatusInProgress},
+	tables.StatusFailed:     {tables.StatusStarted, tables.StatusInProgress},
+}
+
+// Allowed reports whether a newer event may move a job from one state to another.
+func Allowed(from, to tables.Status) bool {
+	for _, s := range allowedFrom[to] {
+		if s == from {
+			return true
+		}
+	}
+	return false
+}
+
+// stageAttribute is the stage time an event of status s sets.
+func stageAttribute(s tables.Status) string {
+	switch s {
+	case tables.StatusStarted:
+		return tables.AttrStartedAt
+	case tables.StatusInProgress:
+		return tables.AttrInProgressAt
+	default:
+		return tables.AttrFinishedAt
+	}
+}
+
+func stageValue(item tables.StatusItem, s tables.Status) string {
+	switch s {
+	case tables.StatusStarted:
+		return item.StartedAt
+	case tables.StatusInProgress:
+		return item.InProgressAt
+	default:
+		return item.FinishedAt
+	}
+}

@@ -1,0 +1,182 @@
+package tracker_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tracker"
+)
+
+// TestEveryTransitionPair moves a job into each state, then sends a newer event of each state,
+// and checks the outcome and the stored status.
+func TestEveryTransitionPair(t *testing.T) {
+	f := newFixture(t)
+	states := []tables.Status{tables.StatusStarted, tables.StatusInProgress, tables.StatusSuccess, tables.StatusFailed}
+	allowed := map[[2]tables.Status]bool{
+		{tables.StatusStarted, tables.StatusInProgress}:    true,
+		{tables.StatusStarted, tables.StatusSuccess}:       true,
+		{tables.StatusStarted, tables.StatusFailed}:        true,
+		{tables.StatusInProgress, tables.StatusInProgress}: true,
+		{tables.StatusInProgress, tables.StatusSuccess}:    true,
+		{tables.StatusInProgress, tables.StatusFailed}:     true,
+	}
+	for _, from := range states {
+		for _, to := range states {
+			t.Run(fmt.Sprintf("%s->%s", from, to), func(t *testing.T) {
+				req := fmt.Sprintf("pair-%s-%s", from, to)
+				if res, err := f.apply(event(req, from, 0, 0)); err != nil || res.Outcome != tracker.Applied {
+					t.Fatalf("first event: %+v, %v", res, err)
+				}
+				res, err := f.apply(event(req, to, 10, 0))
+				if err != nil {
+					t.Fatalf("second event: %v", err)
+				}
+				item, _ := f.item(req)
+				want, wantOutcome := from, tracker.Refused
+				if allowed[[2]tables.Status{from, to}] {
+					want, wantOutcome = to, tracker.Applied
+				}
+				if res.Outcome != wantOutcome || item.Status != want {
+					t.Errorf("outcome %s (%s), status %s; want %s, %s", res.Outcome, res.Reason, item.Status, wantOutcome, want)
+				}
+				if got := tracker.Allowed(from, to); got != allowed[[2]tables.Status{from, to}] {
+					t.Errorf("Allowed(%s, %s) = %v", from, to, got)
+				}
+			})
+		}
+	}
+}
+
+func TestFirstEventCreatesRecordInItsState(t *testing.T) {
+	f := newFixture(t)
+	ev := event("skip-start", tables.StatusInProgress, 5, 2)
+	ev.Progress, ev.Message = ptr(42.5), "epoch 3/10"
+	if res, err := f.apply(ev); err != nil || res.Outcome != tracker.Applied {
+		t.Fatalf("apply: %+v, %v", res, err)
+	}
+	item, _ := f.item("skip-start")
+	at := ddb.FormatTime(ev.EventTime)
+	want := tables.StatusItem{
+		RequestID: "skip-start", UserID: "user-1", Status: tables.StatusInProgress, Timestamp: at, UpdatedAt: at,
+		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
+		ExpiresAt: ev.EventTime.Add(tracker.DefaultRetention).Unix(),
+	}
+	if !reflect.DeepEqual(item, want) {
+		t.Errorf("item\n %+v\nwant\n %+v", item, want)
+	}
+}
+
+func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	ev := event("dup", tables.StatusStarted, 0, 0)
+	if _, err := f.apply(ev); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.item("dup")
+	f.client.updates.Store(0)
+	f.client.reads.Store(0)
+	for range 3 {
+		res, err := f.apply(ev)
+		if err != nil || res.Outcome != tracker.Duplicate {
+			t.Fatalf("duplicate: %+v, %v", res, err)
+		}
+	}
+	if n, r := f.client.updates.Load(), f.client.reads.Load(); n != 3 || r != 0 {
+		t.Errorf("3 duplicates cost %d UpdateItem and %d GetItem calls, want 3 and 0", n, r)
+	}
+	if after, _ := f.item("dup"); after != before {
+		t.Errorf("duplicate changed the record: %+v -> %+v", before, after)
+	}
+}
+
+func TestOwnerMismatchIsRefusedAndChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.apply(event("owned", tables.StatusStarted, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.item("owned")
+	for _, sec := range []int{10, -10, 0} { // newer, older, same time
+		ev := event("owned", tables.StatusInProgress, sec, 1)
+		ev.UserID = "intruder"
+		if _, err := f.apply(ev); !errors.Is(err, tracker.ErrOwnerMismatch) {
+			t.Errorf("event %ds from another user: %v, want ErrOwnerMismatch", sec, err)
+		}
+	}
+	if after, _ := f.item("owned"); after != before {
+		t.Errorf("refused event changed the record: %+v -> %+v", before, after)
+	}
+}
+
+func TestLateEvents(t *testing.T) {
+	cases := []struct {
+		name    string
+		applied []int // seconds of events applied first: status by index: 0 STARTED,1 IN_PROGRESS,2 SUCCESS
+		late    int
+		lateAt  int
+		want    tracker.Outcome
+		check   func(tables.StatusItem) string
+		wantVal string
+		writes  int64
+	}{
+		{"late STARTED fills start", []int{-1, 20, 30}, 0, 10, tracker.Filled, func(i tables.StatusItem) string {
+			return i.StartedAt + " " + i.Timestamp
+		}, "10 10", 2},
+		{"late IN_PROGRESS fills its stage", []int{10, -1, 30}, 1, 20, tracker.Filled, func(i tables.StatusItem) string {
+			return i.InProgressAt + " " + i.Timestamp
+		}, "20 10", 2},
+		{"late event with nothing to fill", []int{10, 20, 30}, 1, 25, tracker.Stale, func(i tables.StatusItem) string {
+			return i.InProgressAt
+		}, "20", 1},
+		{"late earlier IN_PROGRESS moves its stage earlier", []int{10, 20, 30}, 1, 15, tracker.Filled, func(i tables.StatusItem) string {
+			return i.InProgressAt + " " + i.Timestamp
+		}, "15 10", 2},
+		{"late event before any start moves timestamp", []int{-1, 20, 30}, 1, 15, tracker.Filled, func(i tables.StatusItem) string {
+			return i.InProgressAt + " " + i.Timestamp
+		}, "15 15", 2},
+	}
+	statuses := []tables.Status{tables.StatusStarted, tables.StatusInProgress, tables.StatusSuccess}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			for i, sec := range tc.applied {
+				if sec >= 0 {
+					if _, err := f.apply(event("late", statuses[i], sec, 0)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			before, _ := f.item("late")
+			f.client.updates.Store(0)
+			res, err := f.apply(event("late", statuses[tc.late], tc.lateAt, 0))
+			if err != nil || res.Outcome != tc.want {
+				t.Fatalf("late event: %+v, %v; want %s", res, err, tc.want)
+			}
+			after, _ := f.item("late")
+			if after.Status != before.Status || after.LastEvent != before.LastEvent || after.UpdatedAt != before.UpdatedAt {
+				t.Errorf("late event moved the job: %+v -> %+v", before, after)
+			}
+			if n := f.client.updates.Load(); n != tc.writes {
+				t.Errorf("%d writes, want %d", n, tc.writes)
+			}
+			if got := secondsOf(tc.check(after)); got != tc.wantVal {
+				t.Errorf("got %q (seconds after t0), want %q", got, tc.wantVal)
+			}
+		})
+	}
+}
+
+// secondsOf rewrites each stored time in s as whole seconds after t0, for readable expectations.
+func secondsOf(s string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		if tm, err := ddb.ParseTime(f); err == nil {
+			fields[i] = fmt.Sprint(int(tm.Sub(t0).Seconds()))
+		}
+	}
+	return strings.Join(fields, " ")
+}
