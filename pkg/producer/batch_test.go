@@ -24,10 +24,10 @@ func TestSendBatch(t *testing.T) {
 	tests := []struct {
 		name       string
 		n          int
-		fault      func(call int) error                                         // whole-call fault by call number (1-based)
+		fault      func(call int) error                                       // whole-call fault by call number (1-based)
 		entryFault func(entryID string, try int) *types.BatchResultErrorEntry // by entry and its try (1-based)
 		wantCalls  int
-		wantFailed []int // indexes not sent
+		wantFailed []int  // indexes not sent
 		wantCode   string // of the API error wrapped by the BatchError, when a whole call failed
 	}{
 		{name: "25 events: 10 + 10 + 5", n: 25, wantCalls: 3},

@@ -51,7 +51,7 @@ func event(req string, seq uint64) trainevent.Event {
 	p := float64(seq % 101)
 	return trainevent.Event{RequestID: req, UserID: "user-1", Status: tables.StatusInProgress,
 		EventTime: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC).Add(time.Duration(seq) * time.Second),
-		Seq: seq, Progress: &p, Message: fmt.Sprintf("step %d", seq)}
+		Seq:       seq, Progress: &p, Message: fmt.Sprintf("step %d", seq)}
 }
 
 func events(n int) []trainevent.Event {
