@@ -1,0 +1,43 @@
+// Package stacks declares trainstatus in the AWS CDK: a stateful stack (tables, queues, cursor
+// key, user pool and its trigger) and a stateless one (functions, event source, HTTP API,
+// alarms). Every number they share with the local stack comes from package deploy, every table
+// from package tables.
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// System is the whole deployment.
+type System struct {
+	Settings  Settings
+	Stateful  *Stateful
+	Stateless *Stateless
+}
+
+// StackIDs returns the ids (and CloudFormation stack names) of the two stacks of a stage.
+func StackIDs(s Settings) (stateful, stateless string) {
+	return s.Name("stateful"), s.Name("stateless")
+}
+
+// New declares the system in app, with the settings of the app's context. The stacks are
+// environment-agnostic unless env is given, so `cdk synth` needs no account and no credentials.
+func New(app awscdk.App, env *awscdk.Environment) (*System, error) {
+	settings, err := SettingsFromContext(app)
+	if err != nil {
+		return nil, err
+	}
+	awscdk.Tags_Of(app).Add(jsii.String("project"), jsii.String("trainstatus"), nil)
+	awscdk.Tags_Of(app).Add(jsii.String("stage"), jsii.String(settings.Stage), nil)
+	statefulID, statelessID := StackIDs(settings)
+	state, err := NewStateful(app, statefulID, settings, &awscdk.StackProps{Env: env})
+	if err != nil {
+		return nil, err
+	}
+	stateless, err := NewStateless(app, statelessID, settings, state, &awscdk.StackProps{Env: env})
+	if err != nil {
+		return nil, err
+	}
+	return &System{Settings: settings, Stateful: state, Stateless: stateless}, nil
+}

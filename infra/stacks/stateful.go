@@ -1,0 +1,186 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// Stateful is everything that holds data which a redeploy must never lose: the two tables, the
+// two queues (the events in flight and the dead letters waiting to be inspected), the key that
+// signs page cursors (changing it breaks every cursor handed out) and the user pool (its
+// passwords cannot be exported, so a replaced pool is a lost pool). With the pool comes its
+// PostConfirmation trigger, user-signup: a trigger is part of the pool's configuration, and
+// keeping it in the other stack would make each stack depend on the other.
+//
+// Unless the deployment is a throw-away one (Settings.Destroy), everything here is RETAIN, the
+// tables and the pool have deletion protection and the stack has termination protection.
+type Stateful struct {
+	awscdk.Stack
+	StatusTable    awsdynamodb.TableV2
+	UserTable      awsdynamodb.TableV2
+	Events         awssqs.Queue
+	DeadLetters    awssqs.Queue
+	CursorSecret   awssecretsmanager.Secret
+	UserPool       awscognito.IUserPool
+	UserPoolClient awscognito.UserPoolClient
+	UserSignup     *Function
+}
+
+// NewStateful declares the stateful stack.
+func NewStateful(scope constructs.Construct, id string, settings Settings, props *awscdk.StackProps) (*Stateful, error) {
+	if props == nil {
+		props = &awscdk.StackProps{}
+	}
+	p := *props
+	p.TerminationProtection = jsii.Bool(!settings.Destroy)
+	if p.Description == nil {
+		p.Description = jsii.String("trainstatus " + settings.Stage + ": tables, queues, user pool, cursor key (stateful)")
+	}
+	s := &Stateful{Stack: awscdk.NewStack(scope, jsii.String(id), &p)}
+	var err error
+	if s.StatusTable, err = newTable(s.Stack, "StatusTable", tables.StatusSchema, settings.Name("status"), settings); err != nil {
+		return nil, err
+	}
+	if s.UserTable, err = newTable(s.Stack, "UserTable", tables.UserSchema, settings.Name("users"), settings); err != nil {
+		return nil, err
+	}
+
+	// Both queues: SSE with SQS-owned keys (no KMS key to pay for, and the functions need no
+	// kms:Decrypt), a policy that refuses anything but TLS, and names that producers can rely on.
+	s.DeadLetters = awssqs.NewQueue(s.Stack, jsii.String("DeadLetterQueue"), &awssqs.QueueProps{
+		QueueName:       jsii.String(settings.Name(deploy.DeadLetterQueue)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: seconds(deploy.DeadLetterRetention.Seconds()),
+		RemovalPolicy:   settings.removalPolicy(),
+	})
+	s.Events = awssqs.NewQueue(s.Stack, jsii.String("EventsQueue"), &awssqs.QueueProps{
+		QueueName:         jsii.String(settings.Name(deploy.EventsQueue)),
+		Encryption:        awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		RetentionPeriod:   seconds(deploy.EventsRetention.Seconds()),
+		VisibilityTimeout: seconds(deploy.VisibilityTimeout(settings.MaxBatchingWindow).Seconds()),
+		DeadLetterQueue: &awssqs.DeadLetterQueue{
+			Queue:           s.DeadLetters,
+			MaxReceiveCount: jsii.Number(deploy.MaxReceiveCount),
+		},
+		RemovalPolicy: settings.removalPolicy(),
+	})
+
+	// The cursor key: 64 generated letters and digits (about 380 bits), never in the template.
+	s.CursorSecret = awssecretsmanager.NewSecret(s.Stack, jsii.String("CursorSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String(settings.Prefix() + ": HMAC key that status-query signs page cursors with"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(64),
+			ExcludePunctuation: jsii.Bool(true),
+			IncludeSpace:       jsii.Bool(false),
+		},
+		RemovalPolicy: settings.removalPolicy(),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(s.CursorSecret, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-SMG4"),
+		Reason: jsii.String("The cursor key only signs opaque page cursors, which live minutes. Rotating it would " +
+			"invalidate every cursor in use and needs a rotation Lambda; a compromise is handled by regenerating " +
+			"the value and redeploying the stateless stack (see infra/README.md)."),
+	}}, jsii.Bool(false))
+
+	s.UserSignup = newFunction(s.Stack, settings, functionSpec{
+		Function:    deploy.UserSignupFunction,
+		Description: "Cognito PostConfirmation trigger: records the user in the user table",
+		Environment: map[string]string{
+			tables.EnvUserTable: *s.UserTable.TableName(),
+			deploy.EnvLogLevel:  settings.LogLevel,
+		},
+		Statements: []awsiam.PolicyStatement{
+			allow([]string{"dynamodb:PutItem"}, *s.UserTable.TableArn()),
+		},
+	})
+
+	if settings.UserPoolID != "" {
+		// An existing pool: CloudFormation cannot add a trigger to a pool it does not own (and
+		// UpdateUserPool would reset every setting it is not given), so the pool's owner attaches
+		// the function (output UserSignupFunctionArn); it may already be invoked by that pool.
+		s.UserPool = awscognito.UserPool_FromUserPoolId(s.Stack, jsii.String("UserPool"), jsii.String(settings.UserPoolID))
+		s.UserSignup.Function.AddPermission(jsii.String("InvokedByUserPool"), &awslambda.Permission{
+			Principal: awsiam.NewServicePrincipal(jsii.String("cognito-idp.amazonaws.com"), nil),
+			Action:    jsii.String("lambda:InvokeFunction"),
+			SourceArn: s.UserPool.UserPoolArn(),
+		})
+	} else {
+		pool := awscognito.NewUserPool(s.Stack, jsii.String("UserPool"), &awscognito.UserPoolProps{
+			UserPoolName:        jsii.String(settings.Name("users")),
+			SelfSignUpEnabled:   jsii.Bool(true),
+			SignInAliases:       &awscognito.SignInAliases{Email: jsii.Bool(true)},
+			SignInCaseSensitive: jsii.Bool(false),
+			AutoVerify:          &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true)},
+			StandardAttributes: &awscognito.StandardAttributes{
+				Email: &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
+			},
+			PasswordPolicy: &awscognito.PasswordPolicy{
+				MinLength:            jsii.Number(12),
+				RequireLowercase:     jsii.Bool(true),
+				RequireUppercase:     jsii.Bool(true),
+				RequireDigits:        jsii.Bool(true),
+				RequireSymbols:       jsii.Bool(true),
+				TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+			},
+			AccountRecovery:    awscognito.AccountRecovery_EMAIL_ONLY,
+			Mfa:                awscognito.Mfa_OPTIONAL,
+			MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
+			LambdaTriggers:     &awscognito.UserPoolTriggers{PostConfirmation: s.UserSignup.Function},
+			DeletionProtection: jsii.Bool(!settings.Destroy),
+			RemovalPolicy:      settings.removalPolicy(),
+		})
+		cdknag.NagSuppressions_AddResourceSuppressions(pool, &[]*cdknag.NagPackSuppression{
+			{
+				Id: jsii.String("AwsSolutions-COG2"),
+				Reason: jsii.String("MFA is optional (TOTP, no SMS): users of a read-only training status " +
+					"dashboard may enrol; requiring it for everyone is a product decision, not a default."),
+			},
+			{
+				Id: jsii.String("AwsSolutions-COG8"),
+				Reason: jsii.String("The Plus feature plan (threat protection, formerly advanced security) is billed " +
+					"per monthly active user; the Essentials plan with a strong password policy, verified email and " +
+					"PreventUserExistenceErrors is chosen for this internal tool. Revisit for a public production pool."),
+			},
+		}, jsii.Bool(false))
+		s.UserPool = pool
+	}
+	s.UserPoolClient = s.UserPool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
+		UserPoolClientName: jsii.String(settings.Name("app")),
+		// A public client (browser, CLI): SRP sign-in, no secret, no hosted-UI OAuth flows.
+		GenerateSecret:             jsii.Bool(false),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		DisableOAuth:               jsii.Bool(true),
+		PreventUserExistenceErrors: jsii.Bool(true),
+		EnableTokenRevocation:      jsii.Bool(true),
+	})
+
+	output(s.Stack, "StatusTableName", s.StatusTable.TableName(), "status table")
+	output(s.Stack, "UserTableName", s.UserTable.TableName(), "user table")
+	output(s.Stack, "EventsQueueUrl", s.Events.QueueUrl(), "queue of training events (cmd/trainstatus send)")
+	output(s.Stack, "DeadLetterQueueUrl", s.DeadLetters.QueueUrl(), "dead-letter queue (cmd/trainstatus dlq)")
+	output(s.Stack, "UserPoolId", s.UserPool.UserPoolId(), "Cognito user pool")
+	output(s.Stack, "UserPoolClientId", s.UserPoolClient.UserPoolClientId(), "Cognito app client")
+	output(s.Stack, "UserSignupFunctionArn", s.UserSignup.Function.FunctionArn(), "PostConfirmation trigger of the user pool")
+	return s, nil
+}
+
+func seconds(s float64) awscdk.Duration { return awscdk.Duration_Seconds(jsii.Number(s)) }
+
+func output(scope constructs.Construct, id string, value *string, description string) {
+	awscdk.NewCfnOutput(scope, jsii.String(id), &awscdk.CfnOutputProps{
+		Value:       value,
+		Description: jsii.String(description),
+	})
+}
