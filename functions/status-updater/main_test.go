@@ -96,8 +96,8 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, ddb: client, table: table, queue: &fakeQueue{}, logs: &bytes.Buffer{}, metrics: &bytes.Buffer{}}
 	f.h = &Handler{
 		Applier: tracker.New(table, 0), DeadLetters: f.queue, DeadLetterURL: testDLQ,
-		Log:     slog.New(slog.NewJSONHandler(&syncWriter{w: f.logs}, nil)),
-		Metrics: NewMetricsWriter(f.metrics, "trainstatus", "status-updater"),
+		Log:         slog.New(slog.NewJSONHandler(&syncWriter{w: f.logs}, nil)),
+		Metrics:     NewMetricsWriter(f.metrics, "trainstatus", "status-updater"),
 		Concurrency: 4, Margin: 200 * time.Millisecond,
 	}
 	return f
