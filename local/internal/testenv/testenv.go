@@ -1,0 +1,61 @@
+// Package testenv gives the local stack's tests what they run against: the installed tools
+// (failing, never skipping, when `make local-deps` has not run) and the test Lambda handler
+// local/internal/testfn built for this machine.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/trainstatus/trainstatus/local/deps"
+)
+
+// Tools returns the installed tools or fails the test with what to run.
+func Tools(t testing.TB) deps.Tools {
+	t.Helper()
+	tools, err := deps.Find()
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return tools
+}
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+	buildOut  []byte
+)
+
+// Bootstrap builds testfn once per test binary (as `make build-host` builds the real functions)
+// and returns the binary's path.
+func Bootstrap(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "testfn-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(buildDir, "bootstrap"),
+			"github.com/trainstatus/trainstatus/local/internal/testfn")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("building testfn: %v\n%s", buildErr, buildOut)
+	}
+	return filepath.Join(buildDir, "bootstrap")
+}
+
+// Main runs the tests of a package and removes the built test handler afterwards; call it from
+// TestMain: func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	return code
+}

@@ -1,0 +1,72 @@
+// Command testfn is a tiny Lambda handler for the local stack's own tests, run under the real
+// emulator until (and besides) the real functions. What it does depends on the event:
+//
+//   - an SQS event (Records): each record whose body is "fail" is reported in batchItemFailures,
+//     a body "crash" makes the whole invoke return an error; the answer also counts the records;
+//   - {"error": "msg"}: returns an error; {"panic": true}: panics; {"exit": true}: exits the process;
+//   - {"sleep_ms": N}: sleeps N ms first; {"env": "NAME"}: answers the variable's value;
+//   - anything else: answered as it came, with the function name added as "function".
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() { lambda.Start(handle) }
+
+type request struct {
+	Records []events.SQSMessage `json:"Records"`
+	Error   string              `json:"error"`
+	Panic   bool                `json:"panic"`
+	Exit    bool                `json:"exit"`
+	SleepMS int                 `json:"sleep_ms"`
+	Env     string              `json:"env"`
+}
+
+func handle(ctx context.Context, raw json.RawMessage) (any, error) {
+	var req request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	if req.SleepMS > 0 {
+		time.Sleep(time.Duration(req.SleepMS) * time.Millisecond)
+	}
+	switch {
+	case len(req.Records) > 0:
+		return sqsBatch(req.Records)
+	case req.Error != "":
+		return nil, errors.New(req.Error)
+	case req.Panic:
+		panic("testfn asked to panic")
+	case req.Exit:
+		os.Exit(3)
+	case req.Env != "":
+		return map[string]string{"value": os.Getenv(req.Env)}, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return raw, nil
+	}
+	m["function"] = os.Getenv("AWS_LAMBDA_FUNCTION_NAME")
+	return m, nil
+}
+
+func sqsBatch(records []events.SQSMessage) (events.SQSEventResponse, error) {
+	var resp events.SQSEventResponse
+	for _, r := range records {
+		switch r.Body {
+		case "crash":
+			return resp, errors.New("testfn: crash asked by message " + r.MessageId)
+		case "fail":
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.MessageId})
+		}
+	}
+	return resp, nil
+}

@@ -1,0 +1,110 @@
+package invoke
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/trainstatus/trainstatus/local/proc"
+)
+
+// Emulator is one RIE process running one function's bootstrap. It serves one invoke at a time:
+// the Pool guarantees it.
+type Emulator struct {
+	fn     Function
+	rie    string
+	index  int
+	log    *slog.Logger
+	addr   string // --runtime-interface-emulator-address
+	proc   *proc.Process
+	client *http.Client
+}
+
+// StartEmulator starts the emulator binary rie for fn on two free loopback ports and returns
+// once it accepts connections.
+func StartEmulator(ctx context.Context, log *slog.Logger, rie string, fn Function, index int) (*Emulator, error) {
+	e := &Emulator{fn: fn, rie: rie, index: index, log: log,
+		// No client timeout: the emulator's own deadline (the function timeout) ends every invoke.
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}}
+	return e, e.start(ctx)
+}
+
+func (e *Emulator) start(ctx context.Context) error {
+	if _, err := os.Stat(e.fn.Bootstrap); err != nil {
+		return fmt.Errorf("function %s: bootstrap %s: %w (run `make build-host`)", e.fn.Name, e.fn.Bootstrap, err)
+	}
+	addr, err := proc.FreeAddr()
+	if err != nil {
+		return err
+	}
+	api, err := proc.FreeAddr()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(e.rie,
+		"--runtime-interface-emulator-address", addr,
+		"--runtime-api-address", api,
+		"--log-level", "warn",
+		e.fn.Bootstrap)
+	cmd.Dir = filepath.Dir(e.fn.Bootstrap)
+	cmd.Env = e.fn.environ(os.Getenv("PATH"))
+	name := fmt.Sprintf("%s#%d", e.fn.Name, e.index)
+	p, err := proc.Start(e.log.With("function", e.fn.Name), name, cmd)
+	if err != nil {
+		return err
+	}
+	if err := p.WaitTCP(ctx, addr, 10*time.Second); err != nil {
+		p.Stop(time.Second)
+		return err
+	}
+	e.addr, e.proc = addr, p
+	return nil
+}
+
+// Addr is the emulator's own invoke address.
+func (e *Emulator) Addr() string { return e.addr }
+
+// Restart replaces the emulator process by a fresh one (after a crash or a timeout).
+func (e *Emulator) Restart(ctx context.Context) error {
+	e.proc.Stop(2 * time.Second)
+	return e.start(ctx)
+}
+
+// Stop ends the emulator and its bootstrap.
+func (e *Emulator) Stop() {
+	if e.proc != nil {
+		e.proc.Stop(2 * time.Second)
+	}
+}
+
+// invoke sends one invoke to the emulator. It is not cut short by ctx: an invoke abandoned
+// half-way would leave the emulator busy, and the next one would crash it. The emulator's own
+// deadline (the function timeout) bounds it; restart tells the caller the emulator must be renewed.
+func (e *Emulator) invoke(ctx context.Context, requestID string, payload []byte) (res Result, restart bool, err error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.fn.Timeout+10*time.Second)
+	defer cancel()
+	url := "http://" + e.addr + "/2015-03-31/functions/function/invocations"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return Result{}, false, err
+	}
+	req.Header.Set("X-Amzn-RequestId", requestID)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return Result{}, true, fmt.Errorf("emulator %s#%d: %w", e.fn.Name, e.index, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return Result{}, true, fmt.Errorf("emulator %s#%d: reading answer: %w", e.fn.Name, e.index, err)
+	}
+	res, restart = classify(resp.StatusCode, body, requestID)
+	return res, restart, nil
+}

@@ -1,0 +1,61 @@
+package invoke
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Pool is a function's emulators; each serves one invoke at a time, so the pool's size is the
+// function's concurrency. Invokes beyond it wait for a free emulator.
+type Pool struct {
+	fn   Function
+	log  *slog.Logger
+	all  []*Emulator
+	free chan *Emulator
+}
+
+// StartPool starts fn.Concurrency emulators for fn.
+func StartPool(ctx context.Context, log *slog.Logger, rie string, fn Function) (*Pool, error) {
+	p := &Pool{fn: fn, log: log, free: make(chan *Emulator, fn.concurrency())}
+	for i := range fn.concurrency() {
+		e, err := StartEmulator(ctx, log, rie, fn, i)
+		if err != nil {
+			p.Stop()
+			return nil, err
+		}
+		p.all = append(p.all, e)
+		p.free <- e
+	}
+	return p, nil
+}
+
+// Invoke waits for a free emulator (or ctx) and runs one invoke on it.
+func (p *Pool) Invoke(ctx context.Context, requestID string, payload []byte) (Result, error) {
+	var e *Emulator
+	select {
+	case e = <-p.free:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+	defer func() { p.free <- e }()
+	start := time.Now()
+	res, restart, err := e.invoke(ctx, requestID, payload)
+	if restart {
+		if rerr := e.Restart(context.WithoutCancel(ctx)); rerr != nil {
+			p.log.Error("emulator restart failed", "function", p.fn.Name, "emulator", e.index, "err", rerr)
+			err = errors.Join(err, rerr)
+		} else {
+			p.log.Warn("emulator restarted", "function", p.fn.Name, "emulator", e.index, "after", time.Since(start).String())
+		}
+	}
+	return res, err
+}
+
+// Stop ends every emulator of the pool.
+func (p *Pool) Stop() {
+	for _, e := range p.all {
+		e.Stop()
+	}
+}
