@@ -16,6 +16,9 @@ type System struct {
 	Stateless *Stateless
 }
 
+// CtxCrossStackReferences is the CDK's context key for the strength of cross-stack references.
+const CtxCrossStackReferences = "@aws-cdk/core:defaultCrossStackReferences"
+
 // StackIDs returns the ids (and CloudFormation stack names) of the two stacks of a stage.
 func StackIDs(s Settings) (stateful, stateless string) {
 	return s.Name("stateful"), s.Name("stateless")
@@ -27,6 +30,12 @@ func New(app awscdk.App, env *awscdk.Environment) (*System, error) {
 	settings, err := SettingsFromContext(app)
 	if err != nil {
 		return nil, err
+	}
+	// Strong cross-stack references (Fn::ImportValue of an export), said explicitly rather than
+	// left to a default that the CDK plans to change: CloudFormation then refuses to delete the
+	// stateful stack, or change what it exports, while the stateless stack still uses it.
+	if app.Node().TryGetContext(jsii.String(CtxCrossStackReferences)) == nil {
+		app.Node().SetContext(jsii.String(CtxCrossStackReferences), "strong")
 	}
 	awscdk.Tags_Of(app).Add(jsii.String("project"), jsii.String("trainstatus"), nil)
 	awscdk.Tags_Of(app).Add(jsii.String("stage"), jsii.String(settings.Stage), nil)
