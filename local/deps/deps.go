@@ -78,4 +78,4 @@ func RepoRoot() (string, error) {
 }
 
 func isFile(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsDir() }
-func exists(p string) bool  { _, err := os.Stat(p); return err == nil }
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
