@@ -39,11 +39,12 @@ test-go: dynamodb-local
 
 ## bench: Go benchmarks, each against a baseline in the same run, written into BENCHMARKS.md.
 BENCH_COUNT ?= 5
-BENCH_PACKAGES := ./pkg/ddb:pkg/ddb
+BENCH_PACKAGES := ./pkg/ddb:pkg/ddb ./functions/status-updater:status-updater ./functions/status-query:status-query \
+  ./functions/user-signup:user-signup ./internal/coldstart:coldstart
 bench: dynamodb-local
 	@for spec in $(BENCH_PACKAGES); do pkg=$${spec%%:*}; section=$${spec##*:}; \
 	  echo "== $$pkg"; \
-	  $(DDB_LOCAL_RUN) $(GO) test -run '^$$' -bench . -benchtime 2000x -count $(BENCH_COUNT) $$pkg \
+	  $(DDB_LOCAL_RUN) $(GO) test -run '^$$' -bench . -count $(BENCH_COUNT) $$pkg \
 	    | $(GO) run ./internal/tools/benchreport -file BENCHMARKS.md -section $$section -cmd "make bench ($$pkg)"; \
 	done
 
