@@ -43,8 +43,8 @@ func benchHandler(client ddb.API, table string, concurrency int) *Handler {
 	t := ddb.NewTable(client, table, tables.StatusSchema)
 	return &Handler{
 		Applier: tracker.New(t, 0), DeadLetters: &fakeQueue{}, DeadLetterURL: testDLQ,
-		Log:     slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Metrics: NewMetricsWriter(io.Discard, "trainstatus", "status-updater"),
+		Log:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Metrics:     NewMetricsWriter(io.Discard, "trainstatus", "status-updater"),
 		Concurrency: concurrency, Margin: time.Second,
 	}
 }
