@@ -31,6 +31,7 @@ const (
 	CtxLogLevel               = "logLevel"
 	CtxAssetDir               = "assetDir"
 	CtxOldestMessageAlarmSecs = "oldestMessageAlarmSeconds"
+	CtxCursorKeyRevision      = "cursorKeyRevision"
 )
 
 // Settings is one deployment of the system, read from the CDK context.
@@ -59,6 +60,9 @@ type Settings struct {
 	AssetDir string
 	// OldestMessageAlarm is the age of the oldest queued event that raises an alarm.
 	OldestMessageAlarm time.Duration
+	// CursorKeyRevision is written into status-query's description: changing it after putting
+	// a new cursor key makes CloudFormation update the function, which resolves the key again.
+	CursorKeyRevision string
 }
 
 // DefaultSettings are the settings of a "dev" deployment with nothing given.
@@ -73,6 +77,7 @@ func DefaultSettings() Settings {
 		LogLevel:           deploy.DefaultLogLevel,
 		AssetDir:           filepath.Join("..", "build", "lambda"),
 		OldestMessageAlarm: 5 * time.Minute,
+		CursorKeyRevision:  "1",
 	}
 }
 
@@ -85,6 +90,7 @@ func (s Settings) Name(suffix string) string { return s.Prefix() + "-" + suffix 
 var (
 	stageRe      = regexp.MustCompile(`^[a-z][a-z0-9-]{0,19}$`)
 	userPoolIDRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$`)
+	revisionRe   = regexp.MustCompile(`^[0-9A-Za-z.-]{1,20}$`)
 	topicARNRe   = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$`)
 )
 
@@ -201,6 +207,10 @@ func SettingsFromContext(scope constructs.Construct) (Settings, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("context %s: %q must be debug, info, warn or error", CtxLogLevel, s.LogLevel))
+	}
+	str(CtxCursorKeyRevision, &s.CursorKeyRevision)
+	if !revisionRe.MatchString(s.CursorKeyRevision) {
+		errs = append(errs, fmt.Errorf("context %s: %q must be 1 to 20 letters, digits, dots or dashes", CtxCursorKeyRevision, s.CursorKeyRevision))
 	}
 	str(CtxAssetDir, &s.AssetDir)
 	if err := s.checkAssets(); err != nil {

@@ -593,6 +593,7 @@ func TestSettingsVariant(t *testing.T) {
 		stacks.CtxThrottleRate:          "20",
 		stacks.CtxThrottleBurst:         "40",
 		stacks.CtxLogLevel:              "debug",
+		stacks.CtxCursorKeyRevision:     "2",
 	})
 	if *s.sys.Stateful.TerminationProtection() {
 		t.Error("termination protection on a destroy stage")
@@ -651,6 +652,9 @@ func TestSettingsVariant(t *testing.T) {
 	}
 	_, fn := s.only(t, "stateless", "AWS::Lambda::Function", "FunctionName", name("qa", deploy.StatusQuery))
 	same(t, "log level", s.props(t, fn)["Environment"].(map[string]any)["Variables"].(map[string]any)[deploy.EnvLogLevel], "debug")
+	if d := s.props(t, fn)["Description"].(string); !strings.HasSuffix(d, "(cursor key revision 2)") {
+		t.Errorf("status-query description %q does not carry the cursor key revision", d)
+	}
 }
 
 // TestSettingsRejected: a wrong setting stops the synthesis with a message naming it.
@@ -670,6 +674,7 @@ func TestSettingsRejected(t *testing.T) {
 		{map[string]any{stacks.CtxMaxConcurrency: "1"}, "outside 2..1000"},
 		{map[string]any{stacks.CtxBatchSize: "ten"}, "whole number"},
 		{map[string]any{stacks.CtxLogLevel: "trace"}, "context logLevel"},
+		{map[string]any{stacks.CtxCursorKeyRevision: "two words"}, "context cursorKeyRevision"},
 		{map[string]any{stacks.CtxAssetDir: t.TempDir()}, "make build"},
 	} {
 		ctx := map[string]any{stacks.CtxAssetDir: assets}

@@ -91,7 +91,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		Id: jsii.String("AwsSolutions-SMG4"),
 		Reason: jsii.String("The cursor key only signs opaque page cursors, which live minutes. Rotating it would " +
 			"invalidate every cursor in use and needs a rotation Lambda; a compromise is handled by regenerating " +
-			"the value and redeploying the stateless stack (see infra/README.md)."),
+			"the value and redeploying with a new cursorKeyRevision (see infra/README.md)."),
 	}}, jsii.Bool(false))
 
 	s.UserSignup = newFunction(s.Stack, settings, functionSpec{

@@ -80,8 +80,9 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 	s.EventSource.Node().AddDependency(s.StatusUpdater.Role)
 
 	s.StatusQuery = newFunction(s.Stack, settings, functionSpec{
-		Function:    deploy.StatusQueryFunction,
-		Description: "answers GET /status and GET /status/{request_id} for the signed-in user",
+		Function: deploy.StatusQueryFunction,
+		Description: "answers GET /status and GET /status/{request_id} for the signed-in user (cursor key revision " +
+			settings.CursorKeyRevision + ")",
 		Environment: map[string]string{
 			tables.EnvStatusTable: *state.StatusTable.TableName(),
 			// A dynamic reference: CloudFormation reads the secret at deploy time, so the value is
