@@ -19,9 +19,9 @@ import (
 // Config is one mapping, as infra/ declares it.
 type Config struct {
 	QueueURL       string
-	QueueARN       string // the records' eventSourceARN
-	Region         string // the records' awsRegion; default us-east-1
-	Function       string // the function invoked
+	QueueARN       string        // the records' eventSourceARN
+	Region         string        // the records' awsRegion; default us-east-1
+	Function       string        // the function invoked
 	BatchSize      int           // 1..10; default 10
 	BatchingWindow time.Duration // how long to gather a batch once a message arrived; 0: none
 	Pollers        int           // concurrent batches; default 1
