@@ -1,0 +1,77 @@
+// Command user-signup is the Cognito user pool's PostConfirmation trigger: when a user confirms
+// their sign-up it records them in the user table (user_id = the Cognito sub, the lower-cased
+// email when there is one, and the time of the first confirmation). A retried trigger keeps the
+// first record; a forgot-password confirmation (or any other trigger source) writes nothing.
+//
+// Cognito waits at most 5 seconds for a trigger, so every call is bounded: the whole DynamoDB
+// work has Budget, each HTTP attempt AttemptTimeout, and the SDK retries at most MaxAttempts
+// times with backoff capped at MaxBackoff, which all fit inside Budget. If DynamoDB still fails,
+// the function returns an error that says so, and Cognito reports the failure to the client.
+//
+// main only wires: it reads the configuration, creates the SDK client once at init, and starts
+// the Lambda runtime. The logic is in Handler. Environment:
+//
+//	USER_TABLE_NAME            the user table (required)
+//	LOG_LEVEL                  debug, info, warn or error (default info)
+//	AWS_ENDPOINT_URL[_DYNAMODB]  the SDK's standard endpoint settings (local stack)
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+func main() {
+	level, err := logLevel(os.Getenv(deploy.EnvLogLevel))
+	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	if err != nil {
+		log.Error("user-signup cannot start: misconfigured", "error", err.Error())
+		os.Exit(1)
+	}
+	h, err := newHandler(context.Background(), log)
+	if err != nil {
+		log.Error("user-signup cannot start: misconfigured", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(h.Handle)
+}
+
+func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
+	table := os.Getenv(tables.EnvUserTable)
+	if table == "" {
+		return nil, fmt.Errorf("%s must be set", tables.EnvUserTable)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRetryer(func() aws.Retryer { return newRetryer() }),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(AttemptTimeout)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	users := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.UserSchema)
+	return &Handler{Users: TableStore{Table: users}, Log: log, Budget: Budget, Now: time.Now}, nil
+}
+
+// logLevel parses LOG_LEVEL ("" is deploy.DefaultLogLevel).
+func logLevel(s string) (slog.Level, error) {
+	if s == "" {
+		s = deploy.DefaultLogLevel
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("%s=%q: want debug, info, warn or error", deploy.EnvLogLevel, s)
+	}
+	return l, nil
+}
