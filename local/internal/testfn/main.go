@@ -5,6 +5,7 @@
 //     a body "crash" makes the whole invoke return an error; the answer also counts the records;
 //   - {"error": "msg"}: returns an error; {"panic": true}: panics; {"exit": true}: exits the process;
 //   - {"sleep_ms": N}: sleeps N ms first; {"env": "NAME"}: answers the variable's value;
+//   - a Cognito trigger event whose request.clientMetadata has "error": returns that error;
 //   - anything else: answered as it came, with the function name added as "function".
 package main
 
@@ -28,6 +29,9 @@ type request struct {
 	Exit    bool                `json:"exit"`
 	SleepMS int                 `json:"sleep_ms"`
 	Env     string              `json:"env"`
+	Request struct {
+		ClientMetadata map[string]string `json:"clientMetadata"`
+	} `json:"request"`
 }
 
 func handle(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -43,6 +47,8 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		return sqsBatch(req.Records)
 	case req.Error != "":
 		return nil, errors.New(req.Error)
+	case req.Request.ClientMetadata["error"] != "":
+		return nil, errors.New(req.Request.ClientMetadata["error"])
 	case req.Panic:
 		panic("testfn asked to panic")
 	case req.Exit:
