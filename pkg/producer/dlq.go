@@ -67,15 +67,17 @@ func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted,
 			onErr(fmt.Errorf("producer: receive from dead-letter queue %s: %w", d.url, err))
 			return
 		}
-		fresh := 0
+		var fresh []types.Message
 		for _, raw := range out.Messages {
 			id := aws.ToString(raw.MessageId)
-			if seen[id] {
-				continue
+			held[id] = aws.ToString(raw.ReceiptHandle) // the latest handle, also for one seen before
+			if !seen[id] {
+				seen[id] = true
+				fresh = append(fresh, raw)
 			}
-			seen[id] = true
-			fresh++
-			held[id] = aws.ToString(raw.ReceiptHandle)
+		}
+		for _, raw := range fresh {
+			id := aws.ToString(raw.MessageId)
 			m, err := deadletter.Parse(raw)
 			if err != nil && !onErr(fmt.Errorf("producer: dead-letter message %s: %w", id, err)) {
 				return
@@ -88,7 +90,7 @@ func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted,
 				return
 			}
 		}
-		if fresh == 0 {
+		if len(fresh) == 0 {
 			return
 		}
 	}

@@ -34,7 +34,8 @@ type Fake struct {
 	// and its input; a non-nil error is returned instead of making the call.
 	Fault func(op string, in any) error
 	// EntryFault, if set, is called for every entry of SendMessageBatch (and
-	// ChangeMessageVisibilityBatch); a non-nil result fails that entry.
+	// ChangeMessageVisibilityBatch); a non-nil result fails that entry. It runs with the Fake
+	// locked, so it must not call the Fake.
 	EntryFault func(op string, entryID, body string) *types.BatchResultErrorEntry
 }
 
@@ -100,10 +101,15 @@ func (f *Fake) q(url string) *queue {
 	return q
 }
 
+// begin counts a call and runs the Fault hook, without holding the lock (the hook may call
+// the Fake's inspection methods).
 func (f *Fake) begin(op string, in any) error {
+	f.mu.Lock()
 	f.calls[op]++
-	if f.Fault != nil {
-		return f.Fault(op, in)
+	fault := f.Fault
+	f.mu.Unlock()
+	if fault != nil {
+		return fault(op, in)
 	}
 	return nil
 }
@@ -163,11 +169,11 @@ func md5Hex(s string) string {
 }
 
 func (f *Fake) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if err := f.begin("SendMessage", in); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	id, err := f.put(aws.ToString(in.QueueUrl), aws.ToString(in.MessageBody), in.MessageAttributes, in.MessageGroupId, in.MessageDeduplicationId)
 	if err != nil {
 		return nil, err
@@ -176,11 +182,11 @@ func (f *Fake) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...fun
 }
 
 func (f *Fake) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if err := f.begin("SendMessageBatch", in); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if len(in.Entries) == 0 {
 		return nil, APIError("EmptyBatchRequest", "no entries", smithy.FaultClient)
 	}
@@ -218,11 +224,11 @@ func (f *Fake) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchInput
 }
 
 func (f *Fake) ReceiveMessage(_ context.Context, in *sqs.ReceiveMessageInput, _ ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if err := f.begin("ReceiveMessage", in); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	max := int(in.MaxNumberOfMessages)
 	if max == 0 {
 		max = 1
@@ -271,11 +277,11 @@ func (q *queue) find(receipt string) int {
 }
 
 func (f *Fake) DeleteMessage(_ context.Context, in *sqs.DeleteMessageInput, _ ...func(*sqs.Options)) (*sqs.DeleteMessageOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if err := f.begin("DeleteMessage", in); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	q := f.q(aws.ToString(in.QueueUrl))
 	i := q.find(aws.ToString(in.ReceiptHandle))
 	if i < 0 {
@@ -286,11 +292,11 @@ func (f *Fake) DeleteMessage(_ context.Context, in *sqs.DeleteMessageInput, _ ..
 }
 
 func (f *Fake) ChangeMessageVisibilityBatch(_ context.Context, in *sqs.ChangeMessageVisibilityBatchInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if err := f.begin("ChangeMessageVisibilityBatch", in); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if len(in.Entries) == 0 || len(in.Entries) > 10 {
 		return nil, APIError("TooManyEntriesInBatchRequest", "1 to 10 entries", smithy.FaultClient)
 	}
