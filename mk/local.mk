@@ -75,7 +75,7 @@ up: build-host local-deps localstack dynamodb-local
 	@mkdir -p $(LOCAL_RUN_DIR)
 	@if [ -f $(LOCAL_PID) ] && kill -0 $$(cat $(LOCAL_PID)) 2>/dev/null; then echo "local stack already running (pid $$(cat $(LOCAL_PID))); make down first"; exit 1; fi
 	@rm -f $(LOCAL_STATE)
-	@setsid $(DDB_LOCAL_RUN) $(LOCALSTACK) -state $(LOCAL_STATE) $(LOCAL_FLAGS) >$(LOCAL_LOG) 2>&1 </dev/null & echo $$! > $(LOCAL_PID)
+	@setsid $(LOCALSTACK) -state $(LOCAL_STATE) $(LOCAL_FLAGS) >$(LOCAL_LOG) 2>&1 </dev/null & echo $$! > $(LOCAL_PID)
 	@for i in $$(seq 1 600); do \
 	  if [ -s $(LOCAL_STATE) ]; then break; fi; \
 	  if ! kill -0 $$(cat $(LOCAL_PID)) 2>/dev/null; then echo "local stack failed to start; its log ($(LOCAL_LOG)):"; tail -n 40 $(LOCAL_LOG); rm -f $(LOCAL_PID); exit 1; fi; \

@@ -155,3 +155,14 @@ func newRequestID() string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+// Addrs returns the address of every emulator, for checks that nothing is left listening.
+func (r *Router) Addrs() []string {
+	var out []string
+	for _, p := range r.pools {
+		for _, e := range p.all {
+			out = append(out, e.Addr())
+		}
+	}
+	return out
+}

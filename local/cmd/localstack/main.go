@@ -1,0 +1,78 @@
+// Command localstack runs the local stack (package local/stack) until SIGINT or SIGTERM, then
+// stops every child process. It binds only 127.0.0.1. Once ready it writes the state file
+// (endpoints, user pool and client ids) and prints the endpoints.
+//
+//	localstack [-state .cache/localstack/state.json] [flags]   run the stack
+//	localstack -print-state FILE                                 print a running stack's endpoints
+//	localstack -check-free FILE                                  fail if its process or ports remain
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	d := stack.Defaults()
+	fs := flag.NewFlagSet("localstack", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg stack.Config
+	fs.StringVar(&cfg.StateFile, "state", "", "write the state (endpoints, pool and client ids) to this JSON file once ready")
+	fs.StringVar(&cfg.WorkDir, "workdir", "", "folder for cognito-local's data (default: beside the state file, else temporary)")
+	fs.StringVar(&cfg.BuildHost, "build-host", "", "folder of <function>/bootstrap (default build/host)")
+	fs.StringVar(&cfg.LambdaAddr, "lambda-addr", d.LambdaAddr, "Lambda Invoke API address")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", d.HTTPAddr, "HTTP API address")
+	fs.StringVar(&cfg.SQSAddr, "sqs-addr", d.SQSAddr, "fauxqs address")
+	fs.StringVar(&cfg.CognitoAddr, "cognito-addr", d.CognitoAddr, "cognito-local address")
+	fs.StringVar(&cfg.DynamoDBEndpoint, "dynamodb-endpoint", os.Getenv(ddbtest.EnvEndpoint), "running DynamoDB Local (default $"+ddbtest.EnvEndpoint+"; empty: start one)")
+	fs.DurationVar(&cfg.VisibilityTimeout, "visibility-timeout", d.VisibilityTimeout, "events queue visibility timeout")
+	fs.IntVar(&cfg.MaxReceiveCount, "max-receive-count", d.MaxReceiveCount, "receives before dead-lettering")
+	fs.IntVar(&cfg.BatchSize, "batch-size", d.BatchSize, "event source batch size (1-10)")
+	fs.DurationVar(&cfg.BatchingWindow, "batching-window", d.BatchingWindow, "event source batching window")
+	fs.IntVar(&cfg.UpdaterConcurrency, "updater-concurrency", d.UpdaterConcurrency, "status-updater emulators and pollers")
+	fs.IntVar(&cfg.QueryConcurrency, "query-concurrency", d.QueryConcurrency, "status-query emulators")
+	fs.StringVar(&cfg.LogLevel, "function-log-level", d.LogLevel, "the functions' LOG_LEVEL")
+	printState := fs.String("print-state", "", "print the endpoints of the stack whose state file this is, and exit")
+	checkFree := fs.String("check-free", "", "exit 1 if the process or an address of this state file is still alive")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch {
+	case *printState != "":
+		return printEndpoints(*printState, stdout, stderr)
+	case *checkFree != "":
+		return checkStopped(*checkFree, stderr)
+	}
+	if cfg.WorkDir == "" && cfg.StateFile != "" {
+		cfg.WorkDir = filepath.Dir(cfg.StateFile)
+	}
+
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	st, err := stack.Start(ctx, log, cfg)
+	if err != nil {
+		log.Error("local stack failed to start", "err", err)
+		return 1
+	}
+	log.Info("local stack ready", "took_ms", time.Since(start).Milliseconds())
+	writeEndpoints(stdout, st.State)
+	<-ctx.Done()
+	log.Info("stopping local stack")
+	st.Close()
+	log.Info("local stack stopped")
+	return 0
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/trainstatus/trainstatus/local/proc"
+	"github.com/trainstatus/trainstatus/local/stack"
+)
+
+func writeEndpoints(w io.Writer, s stack.State) {
+	fmt.Fprintf(w, `local stack ready (pid %d)
+  HTTP API          %s   GET /status, GET /status/{request_id} (Authorization: Bearer <id or access token>)
+  Lambda Invoke API %s   POST /2015-03-31/functions/{name}/invocations
+  SQS (fauxqs)      %s   queue %s
+                    dead letters %s
+  Cognito (local)   %s   pool %s, app client %s
+  DynamoDB Local    %s   tables %s, %s
+examples:
+  curl -s -o /dev/null -w '%%{http_code}\n' %s/status          # 401 without a token
+  AWS_ENDPOINT_URL_SQS=%s AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+    go run ./cmd/trainstatus send ...
+`, s.PID, s.HTTPEndpoint, s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
+		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable,
+		s.HTTPEndpoint, s.SQSEndpoint)
+}
+
+func printEndpoints(path string, stdout, stderr io.Writer) int {
+	s, err := stack.ReadState(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "localstack:", err)
+		return 1
+	}
+	writeEndpoints(stdout, s)
+	return 0
+}
+
+// checkStopped reports whether the stack of a state file is fully gone: its process and every
+// address it listened on.
+func checkStopped(path string, stderr io.Writer) int {
+	s, err := stack.ReadState(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "localstack:", err)
+		return 1
+	}
+	code := 0
+	if s.PID > 0 && syscall.Kill(s.PID, 0) == nil {
+		fmt.Fprintf(stderr, "localstack: process %d still running\n", s.PID)
+		code = 1
+	}
+	for _, a := range s.Addrs {
+		if err := proc.CheckFree(a); err != nil {
+			fmt.Fprintln(stderr, "localstack:", err)
+			code = 1
+		}
+	}
+	return code
+}

@@ -1,0 +1,110 @@
+// Package stack starts the whole local stack in process: DynamoDB Local (unless one is given),
+// fauxqs with the events queue and its dead-letter queue, the functions under the Lambda
+// emulator behind the Lambda Invoke API, cognito-local with its pool and app client, the SQS
+// event source mapping and the HTTP API. Close stops everything it started. Numbers and names
+// come from pkg/deploy, as infra/ uses them; only what must differ locally is overridable.
+//
+// The command local/cmd/localstack runs it; a Go test can call Start directly.
+package stack
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+)
+
+// Config of a local stack. Zero values take the defaults of Defaults.
+type Config struct {
+	Root      string // repository root; default found from the working directory
+	BuildHost string // folder of <function>/bootstrap; default <Root>/build/host
+	StateFile string // where the State is written once ready; "" for none
+	WorkDir   string // folder for cognito-local's data; "" for a temporary one removed by Close
+
+	// Listen addresses, all on 127.0.0.1; port 0 picks a free one.
+	LambdaAddr  string
+	HTTPAddr    string
+	SQSAddr     string
+	CognitoAddr string
+	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
+	DynamoDBEndpoint string
+
+	StatusTable  string
+	UserTable    string
+	CursorSecret string
+	LogLevel     string // the functions' LOG_LEVEL
+
+	// Events queue and its event source mapping.
+	VisibilityTimeout time.Duration // local default 30 s (AWS: deploy.VisibilityTimeout)
+	MaxReceiveCount   int
+	BatchSize         int
+	BatchingWindow    time.Duration
+	// UpdaterConcurrency is the number of status-updater emulators and of event source pollers.
+	UpdaterConcurrency int
+	QueryConcurrency   int // status-query emulators
+}
+
+// Defaults are the fixed ports of `make up` and the numbers of pkg/deploy.
+func Defaults() Config {
+	return Config{
+		LambdaAddr:         "127.0.0.1:3001",
+		HTTPAddr:           "127.0.0.1:3000",
+		SQSAddr:            "127.0.0.1:4566",
+		CognitoAddr:        "127.0.0.1:9229",
+		StatusTable:        "trainstatus-local-status",
+		UserTable:          "trainstatus-local-users",
+		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
+		LogLevel:           deploy.DefaultLogLevel,
+		VisibilityTimeout:  30 * time.Second,
+		MaxReceiveCount:    deploy.MaxReceiveCount,
+		BatchSize:          deploy.BatchSize,
+		BatchingWindow:     deploy.MaxBatchingWindow,
+		UpdaterConcurrency: 2,
+		QueryConcurrency:   2,
+	}
+}
+
+// Ephemeral returns the defaults with every port free-picked: for tests.
+func Ephemeral() Config {
+	c := Defaults()
+	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	return c
+}
+
+// fill completes c with the defaults.
+func (c Config) fill(root string) Config {
+	d := Defaults()
+	set := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	if c.Root == "" {
+		c.Root = root
+	}
+	set(&c.BuildHost, filepath.Join(c.Root, "build", "host"))
+	set(&c.LambdaAddr, d.LambdaAddr)
+	set(&c.HTTPAddr, d.HTTPAddr)
+	set(&c.SQSAddr, d.SQSAddr)
+	set(&c.CognitoAddr, d.CognitoAddr)
+	set(&c.StatusTable, d.StatusTable)
+	set(&c.UserTable, d.UserTable)
+	set(&c.CursorSecret, d.CursorSecret)
+	set(&c.LogLevel, d.LogLevel)
+	if c.VisibilityTimeout <= 0 {
+		c.VisibilityTimeout = d.VisibilityTimeout
+	}
+	if c.MaxReceiveCount <= 0 {
+		c.MaxReceiveCount = d.MaxReceiveCount
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = d.BatchSize
+	}
+	if c.UpdaterConcurrency <= 0 {
+		c.UpdaterConcurrency = d.UpdaterConcurrency
+	}
+	if c.QueryConcurrency <= 0 {
+		c.QueryConcurrency = d.QueryConcurrency
+	}
+	return c
+}

@@ -1,0 +1,61 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// State is what a running stack tells other tools (make down, the demo, an end-to-end test),
+// written as JSON to Config.StateFile once everything is ready.
+type State struct {
+	PID              int    `json:"pid"`
+	Region           string `json:"region"`
+	LambdaEndpoint   string `json:"lambda_endpoint"`
+	HTTPEndpoint     string `json:"http_endpoint"`
+	SQSEndpoint      string `json:"sqs_endpoint"`
+	CognitoEndpoint  string `json:"cognito_endpoint"`
+	DynamoDBEndpoint string `json:"dynamodb_endpoint"`
+	QueueURL         string `json:"queue_url"`
+	QueueARN         string `json:"queue_arn"`
+	DeadLetterURL    string `json:"dead_letter_url"`
+	UserPoolID       string `json:"user_pool_id"`
+	ClientID         string `json:"client_id"`
+	Issuer           string `json:"issuer"`
+	JWKSURL          string `json:"jwks_url"`
+	CognitoDir       string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
+	StatusTable      string `json:"status_table"`
+	UserTable        string `json:"user_table"`
+	// Addrs are every address the stack listens on (its own and its children's).
+	Addrs []string `json:"addrs"`
+}
+
+// WriteState writes s to path atomically.
+func WriteState(path string, s State) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// ReadState reads a state file.
+func ReadState(path string) (State, error) {
+	var s State
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
