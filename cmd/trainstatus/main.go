@@ -1,0 +1,35 @@
+// Command trainstatus reports training-job progress to the training-events queue and looks
+// after the dead-letter queue.
+//
+//	trainstatus send --request-id ID --user-id SUB --status STATUS [--progress P] [--message M]
+//	                 [--error E] [--seq N] [--time RFC3339] [--queue-url URL]
+//	trainstatus send-file [--queue-url URL] FILE        (JSON Lines, one event a line; - is stdin)
+//	trainstatus dlq list [--dlq-url URL] [--json]
+//	trainstatus dlq redrive [--dlq-url URL] [--queue-url URL] (--all | ID...)
+//
+// The queue URL defaults to $TRAINING_EVENTS_QUEUE_URL, the dead-letter queue URL to
+// $DEAD_LETTER_QUEUE_URL. AWS settings come from the usual places (environment, shared config,
+// instance role); AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS point it at a local emulator.
+//
+// Exit status: 0 done, 1 failed (nothing or not everything was done; see stderr), 2 bad usage.
+//
+// Each subcommand lives in its own file and registers itself in commands (see command.go).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, &env{
+		args: os.Args[1:], stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		getenv: os.Getenv, now: time.Now, sqs: defaultSQS,
+	})
+	stop()
+	os.Exit(code)
+}
