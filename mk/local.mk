@@ -30,6 +30,9 @@ NPM_INSTALL = npm install --no-audit --no-fund --no-save --loglevel=warn --foreg
 .PHONY: local-deps node22 fauxqs cognito-local rie localstack up down
 local-deps: node22 fauxqs cognito-local rie
 
+# The Go tests of local/ run the real emulators: install them first.
+test-go: local-deps
+
 node22: $(NODE22_DIR)/.v$(NODE22_VERSION)
 fauxqs: $(FAUXQS_DIR)/.v$(FAUXQS_VERSION)
 cognito-local: $(COGNITO_LOCAL_DIR)/.v$(COGNITO_LOCAL_VERSION)

@@ -22,6 +22,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/local/proc"
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -54,6 +55,7 @@ func TestStack(t *testing.T) {
 	ctx := context.Background()
 	cfg := stack.Ephemeral()
 	cfg.BuildHost = buildHost(t)
+	cfg.DynamoDBEndpoint = os.Getenv(ddbtest.EnvEndpoint) // shared under `make test`; else the stack starts one
 	cfg.StateFile = filepath.Join(t.TempDir(), "state.json")
 	cfg.VisibilityTimeout, cfg.MaxReceiveCount, cfg.BatchingWindow = time.Second, 2, 100*time.Millisecond
 	st, err := stack.Start(ctx, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
