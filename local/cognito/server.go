@@ -61,7 +61,7 @@ func Start(ctx context.Context, log *slog.Logger, tools deps.Tools, cfg Config) 
 	}
 	cmd := exec.Command(tools.Node, tools.CognitoLocal)
 	cmd.Dir = cfg.Dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cfg.Dir, "PORT=" + portStr, "HOST=" + host, "NO_COLOR=1", "FORCE_COLOR=0"}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cfg.Dir, "PORT=" + portStr, "HOST=" + host, "NO_COLOR=1", "FORCE_COLOR=0", "NODE_NO_WARNINGS=1"}
 	p, err := proc.Start(log, "cognito-local", cmd)
 	if err != nil {
 		return nil, err

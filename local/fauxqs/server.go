@@ -38,6 +38,7 @@ func Start(ctx context.Context, log *slog.Logger, tools deps.Tools, addr string)
 	cmd.Env = []string{
 		"FAUXQS_MODULE=" + filepath.Join(tools.FauxqsDir, "node_modules", "fauxqs", "dist", "app.js"),
 		"FAUXQS_PORT=" + port,
+		"NODE_NO_WARNINGS=1",
 	}
 	p, err := proc.Start(log, "fauxqs", cmd)
 	if err != nil {

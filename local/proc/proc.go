@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -91,6 +92,9 @@ func (p *Process) WaitTCP(ctx context.Context, addr string, limit time.Duration)
 	}
 }
 
+// ansi matches terminal colour sequences, which some children print even without a terminal.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+
 // lineWriter logs each complete line written to it.
 type lineWriter struct {
 	log  *slog.Logger
@@ -107,7 +111,7 @@ func (w *lineWriter) Write(b []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		if line := strings.TrimRight(string(w.buf[:i]), "\r"); line != "" {
+		if line := ansi.ReplaceAllString(strings.TrimRight(string(w.buf[:i]), "\r"), ""); line != "" {
 			w.log.Info(line, "proc", w.name)
 		}
 		w.buf = w.buf[i+1:]

@@ -19,7 +19,6 @@ import (
 	"github.com/trainstatus/trainstatus/local/httpapi"
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/local/jwt"
-	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -28,13 +27,17 @@ type Stack struct {
 	State State
 
 	log     *slog.Logger
+	mu      sync.Mutex
 	closers []func() // run in reverse order by Close
 	once    sync.Once
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the
-// state file and returns. On error, whatever was started is stopped.
+// state file and returns. DynamoDB Local, fauxqs and cognito-local start at the same time; the
+// emulators, the HTTP API and the event source mapping follow. On error, whatever was started
+// is stopped.
 func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err error) {
+	begin := time.Now()
 	s := &Stack{log: log}
 	defer func() {
 		if err != nil {
@@ -53,73 +56,44 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		return nil, err
 	}
 	s.State = State{PID: os.Getpid(), Region: "us-east-1", StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
+	log.Info("starting local stack")
 
-	// DynamoDB Local and the tables.
-	ddbEndpoint := cfg.DynamoDBEndpoint
-	if ddbEndpoint == "" {
-		srv, err := ddbtest.Start(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.closers = append(s.closers, srv.Stop)
-		ddbEndpoint = srv.Endpoint
+	// The Invoke API's address first: cognito-local's trigger needs it.
+	lambdaListener, err := listen("lambda", cfg.LambdaAddr)
+	if err != nil {
+		return nil, err
 	}
-	s.State.DynamoDBEndpoint = ddbEndpoint
-	if err := createTables(ctx, ddbEndpoint, cfg); err != nil {
-		return nil, fmt.Errorf("creating tables: %w", err)
+	s.State.LambdaEndpoint = "http://" + lambdaListener.Addr().String()
+	workDir, err := s.workDir(cfg)
+	if err != nil {
+		lambdaListener.Close()
+		return nil, err
 	}
 
-	// SQS.
-	sqsSrv, err := fauxqs.Start(ctx, log, tools, cfg.SQSAddr)
+	var queues fauxqs.Created
+	var sqsSrv *fauxqs.Server
+	var cogSrv *cognito.Server
+	var pool cognito.Pool
+	err = parallel(
+		func() error { return s.startDynamoDB(ctx, cfg) },
+		func() (err error) { sqsSrv, queues, err = s.startSQS(ctx, tools, cfg); return err },
+		func() (err error) { cogSrv, pool, err = s.startCognito(ctx, tools, cfg, workDir); return err },
+	)
 	if err != nil {
+		lambdaListener.Close()
 		return nil, err
 	}
-	s.closers = append(s.closers, sqsSrv.Stop)
-	sqsClient := fauxqs.NewClient(sqsSrv.Endpoint)
-	queues, err := fauxqs.Create(ctx, sqsClient, fauxqs.Queues{Name: deploy.EventsQueue, DeadLetterName: deploy.DeadLetterQueue,
-		MaxReceiveCount: cfg.MaxReceiveCount, VisibilityTimeout: cfg.VisibilityTimeout})
-	if err != nil {
-		return nil, err
-	}
-	s.State.SQSEndpoint, s.State.QueueURL, s.State.QueueARN, s.State.DeadLetterURL = sqsSrv.Endpoint, queues.URL, queues.ARN, queues.DeadLetterURL
 
-	// Lambda: the emulators, then the Invoke API.
-	router, err := invoke.StartRouter(ctx, log, tools.RIE, functions(cfg, sqsSrv.Endpoint, ddbEndpoint, queues.DeadLetterURL))
+	// Lambda: the emulators behind the Invoke API.
+	router, err := invoke.StartRouter(ctx, log, tools.RIE, functions(cfg, sqsSrv.Endpoint, s.State.DynamoDBEndpoint, queues.DeadLetterURL))
 	if err != nil {
+		lambdaListener.Close()
 		return nil, err
 	}
-	s.closers = append(s.closers, router.Stop)
-	lambdaAddr, err := s.serve("lambda", cfg.LambdaAddr, router)
-	if err != nil {
-		return nil, err
-	}
-	s.State.LambdaEndpoint = "http://" + lambdaAddr
+	s.addCloser(router.Stop)
+	s.serve("lambda", lambdaListener, router)
 	lambda := invoke.Client{Endpoint: s.State.LambdaEndpoint}
-
-	// Cognito, its trigger calling the Invoke API.
-	cogDir := cfg.WorkDir
-	if cogDir == "" {
-		if cogDir, err = os.MkdirTemp("", "localstack-"); err != nil {
-			return nil, err
-		}
-		s.closers = append(s.closers, func() { _ = os.RemoveAll(cogDir) })
-	}
-	cogDir = filepath.Join(cogDir, "cognito")
-	if err := os.MkdirAll(cogDir, 0o755); err != nil {
-		return nil, err
-	}
-	cogSrv, err := cognito.Start(ctx, log, tools, cognito.Config{Addr: cfg.CognitoAddr, Dir: cogDir,
-		LambdaEndpoint: s.State.LambdaEndpoint, PostConfirmation: deploy.UserSignup})
-	if err != nil {
-		return nil, err
-	}
-	s.closers = append(s.closers, cogSrv.Stop)
-	pool, err := cognito.CreatePool(ctx, cogSrv.Endpoint, "trainstatus-users", "trainstatus-cli")
-	if err != nil {
-		return nil, err
-	}
-	s.State.CognitoEndpoint, s.State.CognitoDir = cogSrv.Endpoint, cogSrv.Dir
-	s.State.UserPoolID, s.State.ClientID, s.State.Issuer, s.State.JWKSURL = pool.ID, pool.ClientID, pool.Issuer, pool.JWKSURL
+	log.Info("lambda ready", "endpoint", s.State.LambdaEndpoint)
 
 	// HTTP API behind the JWT authorizer.
 	api := &httpapi.API{
@@ -132,23 +106,25 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		Invoker: lambda,
 		Log:     log,
 	}
-	httpAddr, err := s.serve("http", cfg.HTTPAddr, api)
+	httpListener, err := listen("http", cfg.HTTPAddr)
 	if err != nil {
 		return nil, err
 	}
-	s.State.HTTPEndpoint = "http://" + httpAddr
+	s.serve("http", httpListener, api)
+	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
 
 	// The event source mapping, last: everything it needs is up.
 	mapping := esm.New(esm.Config{QueueURL: queues.URL, QueueARN: queues.ARN, Function: deploy.StatusUpdater,
-		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency}, sqsClient, lambda, log)
+		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency},
+		fauxqs.NewClient(sqsSrv.Endpoint), lambda, log)
 	esmCtx, stopESM := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { mapping.Run(esmCtx); close(done) }()
-	s.closers = append(s.closers, func() { stopESM(); <-done })
+	s.addCloser(func() { stopESM(); <-done })
 
-	s.State.Addrs = append([]string{lambdaAddr, httpAddr, sqsSrv.Addr, cogSrv.Addr}, router.Addrs()...)
+	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
-		s.State.Addrs = append(s.State.Addrs, hostPort(ddbEndpoint))
+		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))
 	}
 	if cfg.StateFile != "" {
 		// Left in place by Close: `make down` reads it to check that everything is gone.
@@ -156,39 +132,80 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 			return nil, err
 		}
 	}
+	log.Info("local stack ready", "took_ms", time.Since(begin).Milliseconds())
 	return s, nil
 }
 
-// serve listens on addr and serves h until Close; it returns the bound address.
-func (s *Stack) serve(name, addr string, h http.Handler) (string, error) {
+// workDir returns the folder for cognito-local's data.
+func (s *Stack) workDir(cfg Config) (string, error) {
+	dir := cfg.WorkDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "localstack-")
+		if err != nil {
+			return "", err
+		}
+		s.addCloser(func() { _ = os.RemoveAll(tmp) })
+		dir = tmp
+	}
+	dir = filepath.Join(dir, "cognito")
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// listen binds addr, which must be on 127.0.0.1.
+func listen(name, addr string) (net.Listener, error) {
 	if host, _, err := net.SplitHostPort(addr); err != nil || host != "127.0.0.1" {
-		return "", fmt.Errorf("%s: listen address %q must be 127.0.0.1:<port>", name, addr)
+		return nil, fmt.Errorf("%s: listen address %q must be 127.0.0.1:<port>", name, addr)
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return l, nil
+}
+
+// serve serves h on l until Close.
+func (s *Stack) serve(name string, l net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("server stopped", "server", name, "err", err)
 		}
 	}()
-	s.closers = append(s.closers, func() {
+	s.addCloser(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return l.Addr().String(), nil
+}
+
+func (s *Stack) addCloser(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closers = append(s.closers, f)
 }
 
 // Close stops every part, last started first. It is safe to call more than once.
 func (s *Stack) Close() {
 	s.once.Do(func() {
-		for i := len(s.closers) - 1; i >= 0; i-- {
-			s.closers[i]()
+		s.mu.Lock()
+		closers := s.closers
+		s.mu.Unlock()
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
 		}
 	})
+}
+
+// parallel runs fns at once and returns their errors joined.
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, f := range fns {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func hostPort(endpoint string) string {

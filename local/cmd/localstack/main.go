@@ -16,7 +16,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
@@ -62,13 +61,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	start := time.Now()
 	st, err := stack.Start(ctx, log, cfg)
 	if err != nil {
 		log.Error("local stack failed to start", "err", err)
 		return 1
 	}
-	log.Info("local stack ready", "took_ms", time.Since(start).Milliseconds())
 	writeEndpoints(stdout, st.State)
 	<-ctx.Done()
 	log.Info("stopping local stack")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -49,7 +50,7 @@ func checkStopped(path string, stderr io.Writer) int {
 		return 1
 	}
 	code := 0
-	if s.PID > 0 && syscall.Kill(s.PID, 0) == nil {
+	if s.PID > 0 && alive(s.PID) {
 		fmt.Fprintf(stderr, "localstack: process %d still running\n", s.PID)
 		code = 1
 	}
@@ -60,4 +61,21 @@ func checkStopped(path string, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// alive reports whether pid is a process that has not exited (a zombie waiting for its parent to
+// reap it has exited).
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	// The state follows the command name in parentheses: "pid (comm) S ...".
+	if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) {
+		return b[i+2] != 'Z' && b[i+2] != 'X'
+	}
+	return true
 }
