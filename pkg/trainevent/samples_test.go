@@ -1,6 +1,8 @@
 package trainevent
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -74,6 +76,9 @@ func TestSampleEvents(t *testing.T) {
 				fifo := strings.HasSuffix(r.EventSourceARN, ".fifo")
 				if fifo != (name == "fifo.json") {
 					t.Errorf("eventSourceARN %q in %s", r.EventSourceARN, name)
+				}
+				if sum := md5.Sum([]byte(r.Body)); hex.EncodeToString(sum[:]) != r.Md5OfBody {
+					t.Errorf("md5OfBody %s is not the MD5 of the body", r.Md5OfBody)
 				}
 				e, err := Parse([]byte(r.Body))
 				if name != "poison.json" {
