@@ -70,15 +70,17 @@ localstack:
 	@mkdir -p $(dir $(LOCALSTACK))
 	$(GO) build -o $(LOCALSTACK) ./local/cmd/localstack
 
-# LOCAL_FLAGS passes options to the glue, e.g. LOCAL_FLAGS='-http-addr 127.0.0.1:3000'.
+# LOCAL_FLAGS passes options to the glue, e.g. LOCAL_FLAGS='-http-addr 127.0.0.1:3000'; LOCAL_USER is
+# signed up and logged in at start, so `make up` prints a ready token.
 LOCAL_FLAGS ?=
+LOCAL_USER  ?= demo@example.com
 
 ## up: start the local stack in the background; endpoints in $(LOCAL_STATE), log in $(LOCAL_LOG).
 up: build-host local-deps localstack dynamodb-local
 	@mkdir -p $(LOCAL_RUN_DIR)
 	@if [ -f $(LOCAL_PID) ] && kill -0 $$(cat $(LOCAL_PID)) 2>/dev/null; then echo "local stack already running (pid $$(cat $(LOCAL_PID))); make down first"; exit 1; fi
 	@rm -f $(LOCAL_STATE)
-	@setsid $(LOCALSTACK) -state $(LOCAL_STATE) $(LOCAL_FLAGS) >$(LOCAL_LOG) 2>&1 </dev/null & echo $$! > $(LOCAL_PID)
+	@setsid $(LOCALSTACK) -state $(LOCAL_STATE) -user $(LOCAL_USER) $(LOCAL_FLAGS) >$(LOCAL_LOG) 2>&1 </dev/null & echo $$! > $(LOCAL_PID)
 	@for i in $$(seq 1 600); do \
 	  if [ -s $(LOCAL_STATE) ]; then break; fi; \
 	  if ! kill -0 $$(cat $(LOCAL_PID)) 2>/dev/null; then echo "local stack failed to start; its log ($(LOCAL_LOG)):"; tail -n 40 $(LOCAL_LOG); rm -f $(LOCAL_PID); exit 1; fi; \

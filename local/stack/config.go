@@ -42,7 +42,16 @@ type Config struct {
 	// UpdaterConcurrency is the number of status-updater emulators and of event source pollers.
 	UpdaterConcurrency int
 	QueryConcurrency   int // status-query emulators
+
+	// User, when set, is signed up, confirmed (running the real PostConfirmation trigger) and
+	// logged in once the stack is ready; its tokens go into the State.
+	User         string
+	UserPassword string // default DefaultPassword
 }
+
+// DefaultPassword is the password of Config.User unless one is given; cognito-local's default
+// policy accepts it.
+const DefaultPassword = "Local-Passw0rd!"
 
 // Defaults are the fixed ports of `make up` and the numbers of pkg/deploy.
 func Defaults() Config {

@@ -122,6 +122,19 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	go func() { mapping.Run(esmCtx); close(done) }()
 	s.addCloser(func() { stopESM(); <-done })
 
+	if cfg.User != "" {
+		pw := cfg.UserPassword
+		if pw == "" {
+			pw = DefaultPassword
+		}
+		u, err := cognito.SignUp(ctx, cogSrv.Endpoint, cogSrv.Dir, pool, cfg.User, pw)
+		if err != nil {
+			return nil, err
+		}
+		s.State.User = &u
+		log.Info("user signed up and logged in", "email", u.Email)
+	}
+
 	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
 		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))

@@ -13,11 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/fauxqs"
 	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/local/proc"
@@ -57,6 +54,7 @@ func TestStack(t *testing.T) {
 	cfg.BuildHost = buildHost(t)
 	cfg.DynamoDBEndpoint = os.Getenv(ddbtest.EnvEndpoint) // shared under `make test`; else the stack starts one
 	cfg.StateFile = filepath.Join(t.TempDir(), "state.json")
+	cfg.User = "ada@example.com"
 	cfg.VisibilityTimeout, cfg.MaxReceiveCount, cfg.BatchingWindow = time.Second, 2, 100*time.Millisecond
 	st, err := stack.Start(ctx, slog.New(slog.NewJSONHandler(io.Discard, nil)), cfg)
 	if err != nil {
@@ -100,28 +98,10 @@ func TestStack(t *testing.T) {
 		}
 	})
 
-	var token string
-	t.Run("sign-up and login", func(t *testing.T) {
-		c := cognito.NewClient(state.CognitoEndpoint)
-		email := "ada@example.com"
-		if _, err := c.SignUp(ctx, &cip.SignUpInput{ClientId: &state.ClientID, Username: &email, Password: aws.String("Passw0rd!x"),
-			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: &email}}}); err != nil {
-			t.Fatal(err)
-		}
-		code, err := cognito.ConfirmationCode(state.CognitoDir, state.UserPoolID, email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &state.ClientID, Username: &email, ConfirmationCode: &code}); err != nil {
-			t.Fatal(err)
-		}
-		auth, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &state.ClientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
-			AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": "Passw0rd!x"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		token = aws.ToString(auth.AuthenticationResult.IdToken)
-	})
+	if state.User == nil || state.User.Email != "ada@example.com" || state.User.IDToken == "" {
+		t.Fatalf("state user %+v", state.User)
+	}
+	token := state.User.IDToken
 
 	t.Run("HTTP API", func(t *testing.T) {
 		cases := []struct {

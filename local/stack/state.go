@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/trainstatus/trainstatus/local/cognito"
 )
 
 // State is what a running stack tells other tools (make down, the demo, an end-to-end test),
@@ -27,6 +29,8 @@ type State struct {
 	CognitoDir       string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
 	StatusTable      string `json:"status_table"`
 	UserTable        string `json:"user_table"`
+	// User is Config.User, signed up and logged in (tokens valid for a day).
+	User *cognito.User `json:"user,omitempty"`
 	// Addrs are every address the stack listens on (its own and its children's).
 	Addrs []string `json:"addrs"`
 }

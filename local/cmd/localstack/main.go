@@ -43,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.UpdaterConcurrency, "updater-concurrency", d.UpdaterConcurrency, "status-updater emulators and pollers")
 	fs.IntVar(&cfg.QueryConcurrency, "query-concurrency", d.QueryConcurrency, "status-query emulators")
 	fs.StringVar(&cfg.LogLevel, "function-log-level", d.LogLevel, "the functions' LOG_LEVEL")
+	fs.StringVar(&cfg.User, "user", "", "sign up, confirm and log in this email once ready; its tokens go in the state file")
+	fs.StringVar(&cfg.UserPassword, "password", stack.DefaultPassword, "password of -user")
 	printState := fs.String("print-state", "", "print the endpoints of the stack whose state file this is, and exit")
 	checkFree := fs.String("check-free", "", "exit 1 if the process or an address of this state file is still alive")
 	if err := fs.Parse(args); err != nil {

@@ -19,13 +19,21 @@ func writeEndpoints(w io.Writer, s stack.State) {
                     dead letters %s
   Cognito (local)   %s   pool %s, app client %s
   DynamoDB Local    %s   tables %s, %s
-examples:
-  curl -s -o /dev/null -w '%%{http_code}\n' %s/status          # 401 without a token
-  AWS_ENDPOINT_URL_SQS=%s AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
-    go run ./cmd/trainstatus send ...
 `, s.PID, s.HTTPEndpoint, s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
-		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable,
-		s.HTTPEndpoint, s.SQSEndpoint)
+		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable)
+	fmt.Fprintf(w, "environment for AWS tools and SDKs:\n  %s\n", envLine(s))
+	if s.User != nil {
+		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)
+		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" %s/status\n", s.HTTPEndpoint)
+	}
+	fmt.Fprintf(w, "  curl -s -o /dev/null -w '%%{http_code}\\n' %s/status   # 401 without a token\n", s.HTTPEndpoint)
+}
+
+// envLine is the environment that points the AWS SDKs and CLI at the local stack.
+func envLine(s stack.State) string {
+	return fmt.Sprintf("export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "+
+		"AWS_ENDPOINT_URL_SQS=%s AWS_ENDPOINT_URL_DYNAMODB=%s AWS_ENDPOINT_URL_LAMBDA=%s "+
+		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=%s", s.SQSEndpoint, s.DynamoDBEndpoint, s.LambdaEndpoint, s.CognitoEndpoint)
 }
 
 func printEndpoints(path string, stdout, stderr io.Writer) int {
