@@ -6,6 +6,7 @@ package proc
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -111,9 +112,7 @@ func (w *lineWriter) Write(b []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		if line := ansi.ReplaceAllString(strings.TrimRight(string(w.buf[:i]), "\r"), ""); line != "" {
-			w.log.Info(line, "proc", w.name)
-		}
+		w.logLine(ansi.ReplaceAllString(strings.TrimRight(string(w.buf[:i]), "\r"), ""))
 		w.buf = w.buf[i+1:]
 	}
 	if len(w.buf) > 64<<10 {
@@ -121,4 +120,16 @@ func (w *lineWriter) Write(b []byte) (int, error) {
 		w.buf = nil
 	}
 	return len(b), nil
+}
+
+// logLine logs one line: a JSON object (a function's own structured log) is kept as JSON under
+// "record" instead of being quoted into the message.
+func (w *lineWriter) logLine(line string) {
+	switch {
+	case line == "":
+	case strings.HasPrefix(line, "{") && json.Valid([]byte(line)):
+		w.log.Info("log", "proc", w.name, "record", json.RawMessage(line))
+	default:
+		w.log.Info(line, "proc", w.name)
+	}
 }
