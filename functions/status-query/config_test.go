@@ -43,11 +43,3 @@ func TestNewHandlerConfiguration(t *testing.T) {
 		})
 	}
 }
-
-func TestLogLevel(t *testing.T) {
-	for in, ok := range map[string]bool{"": true, "debug": true, "WARN": true, "error": true, "verbose": false} {
-		if _, err := logLevel(in); (err == nil) != ok {
-			t.Errorf("logLevel(%q): %v", in, err)
-		}
-	}
-}

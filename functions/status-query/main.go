@@ -32,13 +32,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 func main() {
-	level, err := logLevel(os.Getenv(deploy.EnvLogLevel))
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
 	if err != nil {
+		log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
 		log.Error("status-query cannot start: misconfigured", "error", err.Error())
 		os.Exit(1)
 	}
@@ -80,16 +81,4 @@ func newCursorCodec(secret string) (*ddb.CursorCodec, error) {
 		return nil, fmt.Errorf("%s: %w", deploy.EnvCursorSecret, err)
 	}
 	return codec, nil
-}
-
-// logLevel parses LOG_LEVEL ("" is deploy.DefaultLogLevel).
-func logLevel(s string) (slog.Level, error) {
-	if s == "" {
-		s = deploy.DefaultLogLevel
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(s)); err != nil {
-		return 0, fmt.Errorf("%s=%q: want debug, info, warn or error", deploy.EnvLogLevel, s)
-	}
-	return l, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,7 +95,7 @@ func checkedID(id string, escaped bool) (route, string, *apiError) {
 			return routeGet, "", errInvalidRequestID
 		}
 	}
-	if !validRequestID(id) {
+	if !trainevent.ValidRequestID(id) {
 		return routeGet, "", errInvalidRequestID
 	}
 	return routeGet, id, nil

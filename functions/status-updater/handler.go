@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -44,10 +44,7 @@ type Handler struct {
 // the whole batch) only when the function is misconfigured.
 func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	start := time.Now()
-	log := h.Log
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		log = log.With("aws_request_id", lc.AwsRequestID)
-	}
+	log := lambdalog.ForInvocation(ctx, h.Log)
 	deadline, hasDeadline := ctx.Deadline()
 	if !hasDeadline {
 		deadline = start.Add(15 * time.Minute) // Lambda's longest; only tests call without one

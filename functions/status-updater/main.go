@@ -10,6 +10,7 @@
 //	MAX_CONCURRENCY        requests worked on at once (default 10)
 //	DEADLINE_MARGIN_MS     time kept free before the invocation deadline (default 2000)
 //	RETENTION_DAYS         days a record is kept after its last event (default 90)
+//	LOG_LEVEL              debug, info, warn or error (default info)
 //	AWS_ENDPOINT_URL[_DYNAMODB|_SQS]  the SDK's standard endpoint settings (local stack)
 package main
 
@@ -26,12 +27,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
+	if err != nil {
+		slog.Error("status-updater cannot start: misconfigured", "error", err.Error())
+		os.Exit(1)
+	}
 	h, err := newHandler(context.Background(), log)
 	if err != nil {
 		log.Error("status-updater cannot start: misconfigured", "error", err.Error())

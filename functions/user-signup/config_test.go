@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -28,14 +27,5 @@ func TestNewHandlerWiresTheTable(t *testing.T) {
 	}
 	if got := h.Users.(TableStore).Table.Name(); got != "users" || h.Budget != Budget {
 		t.Errorf("table %q budget %v", got, h.Budget)
-	}
-}
-
-func TestLogLevel(t *testing.T) {
-	for in, ok := range map[string]bool{"": true, "debug": true, "INFO": true, "warn": true, "error": true, "loud": false} {
-		_, err := logLevel(in)
-		if (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), deploy.EnvLogLevel)) {
-			t.Errorf("logLevel(%q): %v", in, err)
-		}
 	}
 }

@@ -30,13 +30,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 func main() {
-	level, err := logLevel(os.Getenv(deploy.EnvLogLevel))
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
 	if err != nil {
+		log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
 		log.Error("user-signup cannot start: misconfigured", "error", err.Error())
 		os.Exit(1)
 	}
@@ -62,16 +63,4 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	}
 	users := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.UserSchema)
 	return &Handler{Users: TableStore{Table: users}, Log: log, Budget: Budget, Now: time.Now}, nil
-}
-
-// logLevel parses LOG_LEVEL ("" is deploy.DefaultLogLevel).
-func logLevel(s string) (slog.Level, error) {
-	if s == "" {
-		s = deploy.DefaultLogLevel
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(s)); err != nil {
-		return 0, fmt.Errorf("%s=%q: want debug, info, warn or error", deploy.EnvLogLevel, s)
-	}
-	return l, nil
 }

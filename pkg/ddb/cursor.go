@@ -23,6 +23,8 @@ type CursorCodec struct {
 	secret []byte
 }
 
+var strictBase64 = base64.RawURLEncoding.Strict()
+
 // MinCursorSecret is the shortest HMAC key NewCursorCodec accepts, in bytes.
 const MinCursorSecret = 32
 
@@ -60,14 +62,16 @@ func (c *CursorCodec) encode(key map[string]types.AttributeValue, scope string) 
 // decode checks cursor against scope and returns the key, typed by keyType.
 func (c *CursorCodec) decode(cursor, scope string, keyType func(string) (AttributeType, bool)) (map[string]types.AttributeValue, error) {
 	body, sig, ok := strings.Cut(cursor, ".")
-	if !ok {
+	if !ok || strings.ContainsAny(cursor, "\r\n") {
 		return nil, ErrInvalidCursor
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	// Strict decoding: exactly one spelling of a cursor is accepted (no line breaks, no
+	// non-zero padding bits), so a cursor cannot be varied without breaking its signature.
+	got, err := strictBase64.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, c.mac(body, scope)) {
 		return nil, ErrInvalidCursor
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(body)
+	payload, err := strictBase64.DecodeString(body)
 	if err != nil {
 		return nil, ErrInvalidCursor
 	}

@@ -121,6 +121,8 @@ func checkCursorRejected(t *testing.T, tbl *ddb.Table[widget], cursor string) {
 		{"changed signature", body + "." + flip(sig), tbl.Query("gus").Descending()},
 		{"no signature", body, tbl.Query("gus").Descending()},
 		{"garbage", "%%%.***", tbl.Query("gus").Descending()},
+		{"line break in signature", body + "." + sig[:10] + "\n" + sig[10:], tbl.Query("gus").Descending()},
+		{"other spelling of last character", body + "." + sig[:len(sig)-1] + otherSpelling(sig[len(sig)-1]), tbl.Query("gus").Descending()},
 		{"another partition", cursor, tbl.Query("hal").Descending()},
 		{"another order", cursor, tbl.Query("gus")},
 		{"another index", cursor, tbl.Query("gus").Index("by_color")},
@@ -141,4 +143,12 @@ func TestNewCursorCodecNeedsLongSecret(t *testing.T) {
 	if _, err := ddb.NewCursorCodec([]byte("short")); err == nil {
 		t.Error("a 5-byte secret was accepted")
 	}
+}
+
+// otherSpelling returns a base64url character that decodes to the same bits as c in the last
+// position of a 32-byte signature (43 characters: the last holds 4 bits and 2 padding bits).
+func otherSpelling(c byte) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, c)
+	return string(alphabet[i^1])
 }

@@ -50,12 +50,24 @@ func checkRequestID(s string) error {
 	if len(s) > MaxRequestIDLen {
 		return fieldErr("request_id", "must be at most 128 characters")
 	}
-	for i := 0; i < len(s); i++ {
-		if !requestIDChar(s[i]) {
-			return fieldErr("request_id", "must contain only A-Za-z0-9._:-")
-		}
+	if !ValidRequestID(s) {
+		return fieldErr("request_id", "must contain only A-Za-z0-9._:-")
 	}
 	return nil
+}
+
+// ValidRequestID reports whether s is a valid request id: 1 to MaxRequestIDLen characters of
+// A-Za-z0-9._:- (the status API checks ids in its paths with it).
+func ValidRequestID(s string) bool {
+	if s == "" || len(s) > MaxRequestIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !requestIDChar(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func requestIDChar(c byte) bool {
