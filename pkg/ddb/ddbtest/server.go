@@ -41,10 +41,14 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(java,
-		"-Djava.library.path="+filepath.Join(jarDir, "DynamoDBLocal_lib"),
-		"-jar", filepath.Join(jarDir, "DynamoDBLocal.jar"),
-		"-inMemory", "-port", strconv.Itoa(port), "-disableTelemetry")
+	args := []string{"-Djava.library.path=" + filepath.Join(jarDir, "DynamoDBLocal_lib")}
+	if launcher := compileLauncher(ctx, dir, jarDir); launcher != "" {
+		args = append(args, "-cp", filepath.Join(jarDir, "DynamoDBLocal.jar")+string(os.PathListSeparator)+launcher, launcherClass)
+	} else {
+		args = append(args, "-jar", filepath.Join(jarDir, "DynamoDBLocal.jar"))
+	}
+	args = append(args, "-inMemory", "-port", strconv.Itoa(port), "-disableTelemetry")
+	cmd := exec.Command(java, args...)
 	cmd.Dir = jarDir
 	cmd.Stderr = os.Stderr
 	// Its own process group, so Stop ends the JVM and anything it started.
