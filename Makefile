@@ -6,7 +6,8 @@
 #   make build   the Lambda bootstraps (linux/arm64, provided.al2023) into build/lambda/
 #   make demo    the whole system on this machine, end to end, then torn down
 #   make up / make down   start / stop the local stack and leave it running
-#   make synth / make deploy   the CDK app (see README)
+#   make synth / make deploy / make destroy   the CDK app (infra/README.md)
+#   make local-deps   install the local stack's emulators (make test and make demo do it too)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -25,7 +26,7 @@ include mk/*.mk
 .PHONY: help test test-go vet build build-host bench clean
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
 ## test: every test. The Go tests of the root module share one DynamoDB Local started here.
 test: vet test-go test-infra test-e2e
@@ -62,7 +63,7 @@ $(BUILD)/host/%/bootstrap: FORCE
 	@mkdir -p $(@D)
 	CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
 
-clean:
+clean: down
 	rm -rf $(BUILD)
 
 .PHONY: FORCE

