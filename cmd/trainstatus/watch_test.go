@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// answer is one step of the fake API's script: a job (200, or 304 when the client already has
+// it) or an error status.
+type answer struct {
+	job  *tables.StatusItem
+	code int
+}
+
+// fakeAPI plays GET /status/{request_id} for one job, one script step per request (the last
+// step repeats), with the API's ETag and If-None-Match rules and its bearer check.
+type fakeAPI struct {
+	token, id string
+	script    []answer
+
+	mu          sync.Mutex
+	requests    int
+	notModified int
+	ifNoneMatch []string // the header of each request
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests++
+	f.ifNoneMatch = append(f.ifNoneMatch, r.Header.Get("If-None-Match"))
+	w.Header().Set("Content-Type", "application/json")
+	if r.Header.Get("Authorization") != "Bearer "+f.token {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"message":"Unauthorized"}`)
+		return
+	}
+	if r.URL.Path != "/status/"+f.id {
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"error":{"code":"not_found","message":"no such job"}}`)
+		return
+	}
+	a := f.script[min(f.requests-1, len(f.script)-1)]
+	if a.job == nil {
+		w.WriteHeader(a.code)
+		fmt.Fprintf(w, `{"error":{"code":"x","message":"scripted %d"}}`, a.code)
+		return
+	}
+	body, _ := json.Marshal(a.job)
+	etag := fmt.Sprintf(`"%08x"`, crc32.ChecksumIEEE(body))
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		f.notModified++
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(body)
+}
+
+func job(status tables.Status, progress float64, msg, errText string) *tables.StatusItem {
+	j := &tables.StatusItem{RequestID: "job-1", Status: status, Message: msg, Error: errText,
+		Timestamp: ddb.FormatTime(now.Add(-62 * time.Second)), UpdatedAt: ddb.FormatTime(now)}
+	if progress >= 0 {
+		j.Progress = &progress
+	}
+	if status.Final() {
+		j.FinishedAt = ddb.FormatTime(now.Add(-2 * time.Second))
+	}
+	return j
+}
+
+func TestWatch(t *testing.T) {
+	var (
+		started  = job(tables.StatusStarted, -1, "", "")
+		half     = job(tables.StatusInProgress, 50, "epoch 5/10", "")
+		success  = job(tables.StatusSuccess, 100, "done", "")
+		failed   = job(tables.StatusFailed, 70, "", "CUDA out of memory")
+		fast     = []string{"--interval", "5ms"}
+		withAuth = func(extra ...string) []string {
+			return append([]string{"--token", "tok"}, append(fast, extra...)...)
+		}
+	)
+	tests := []struct {
+		name        string
+		script      []answer
+		id          string
+		vars        map[string]string
+		args        []string // after "watch <id>"; --api-url is added unless vars has it
+		wantCode    int
+		wantLines   []string // stdout lines, each must contain its string, and no more lines
+		wantStderr  string
+		want304     int  // -1 for any
+		wantNoINM   bool // the first request carries no If-None-Match
+		wantStderrN int  // lines of stderr, -1 for any
+	}{
+		{name: "success, repeated states answered 304 and not redrawn",
+			script: []answer{{job: started}, {job: started}, {job: half}, {job: half}, {job: half}, {job: success}},
+			args:   withAuth(), wantCode: 0, want304: 3, wantNoINM: true,
+			wantLines: []string{"[........................]   0%  STARTED", "[############............]  50%  IN_PROGRESS  epoch 5/10  1m02s",
+				"[########################] 100%  SUCCESS      done  1m00s"}},
+		{name: "api url and token from the environment",
+			script: []answer{{job: success}}, vars: map[string]string{EnvToken: "tok"},
+			args: fast, wantCode: 0, wantLines: []string{"100%  SUCCESS"}},
+		{name: "failed job exits 1 with its error",
+			script: []answer{{job: started}, {job: failed}}, args: withAuth(), wantCode: 1,
+			wantLines:  []string{"STARTED", "[################........]  70%  FAILED       error: CUDA out of memory"},
+			wantStderr: "job-1 FAILED: CUDA out of memory", wantStderrN: 1},
+		{name: "server errors are reported once and retried",
+			script: []answer{{code: 503}, {code: 503}, {code: 502}, {job: success}}, args: withAuth(), wantCode: 0,
+			wantLines: []string{"SUCCESS"}, wantStderr: "503 Service Unavailable: x: scripted 503 (retrying every 5ms)", wantStderrN: 2},
+		{name: "wrong token is a 401",
+			script: []answer{{job: success}}, args: []string{"--token", "stolen", "--interval", "5ms"}, wantCode: 1,
+			wantStderr: "401 Unauthorized: the API refused the token", wantStderrN: 1},
+		{name: "unknown job is a 404",
+			script: []answer{{job: success}}, id: "job-2", args: withAuth(), wantCode: 1,
+			wantStderr: `404 Not Found: no job "job-2" for this user`, wantStderrN: 1},
+		{name: "a bad request is not retried",
+			script: []answer{{code: 400}}, args: withAuth(), wantCode: 1,
+			wantStderr: "400 Bad Request: x: scripted 400", wantStderrN: 1},
+		{name: "timeout",
+			script: []answer{{job: half}}, args: withAuth("--timeout", "150ms"), wantCode: 1, want304: -1,
+			wantLines:  []string{"50%  IN_PROGRESS"},
+			wantStderr: "gave up on job job-1 after --timeout 150ms (last seen: IN_PROGRESS)", wantStderrN: 1},
+		{name: "no token is a usage error",
+			script: []answer{{job: success}}, args: fast, wantCode: 2, wantStderr: "--token or $TRAINSTATUS_TOKEN is required", wantStderrN: -1},
+		{name: "no request id is a usage error",
+			script: []answer{{job: success}}, id: "-", args: withAuth(), wantCode: 2, wantStderr: "want one REQUEST_ID", wantStderrN: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &fakeAPI{token: "tok", id: "job-1", script: tt.script}
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			id := tt.id
+			if id == "" {
+				id = "job-1"
+			}
+			vars := map[string]string{EnvAPIURL: srv.URL}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			args := []string{"watch", id}
+			if id == "-" {
+				args = args[:1]
+			}
+			if tt.vars == nil {
+				vars = nil
+				args = append(args, "--api-url", srv.URL+"/")
+			}
+			r := cli(t, nil, vars, "", append(args, tt.args...)...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			lines := nonEmptyLines(r.stdout)
+			if len(lines) != len(tt.wantLines) {
+				t.Fatalf("stdout has %d lines, want %d:\n%s", len(lines), len(tt.wantLines), r.stdout)
+			}
+			for i, want := range tt.wantLines {
+				if !strings.Contains(lines[i], want) || !strings.HasPrefix(lines[i], "job-1  [") {
+					t.Errorf("line %d = %q, want it to contain %q", i, lines[i], want)
+				}
+			}
+			if !strings.Contains(r.stderr, tt.wantStderr) {
+				t.Errorf("stderr %q, want %q", r.stderr, tt.wantStderr)
+			}
+			if n := len(nonEmptyLines(r.stderr)); tt.wantStderrN >= 0 && n != tt.wantStderrN {
+				t.Errorf("stderr has %d lines, want %d:\n%s", n, tt.wantStderrN, r.stderr)
+			}
+			if tt.want304 >= 0 && api.notModified != tt.want304 {
+				t.Errorf("%d answers were 304, want %d (If-None-Match sent: %q)", api.notModified, tt.want304, api.ifNoneMatch)
+			}
+			if tt.wantNoINM && api.ifNoneMatch[0] != "" {
+				t.Errorf("first request sent If-None-Match %q", api.ifNoneMatch[0])
+			}
+		})
+	}
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestLine(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	tests := []struct {
+		name string
+		job  *tables.StatusItem
+		want string
+	}{
+		{"started, no progress", job(tables.StatusStarted, -1, "", ""), "job-1  [........................]   0%  STARTED      1m02s"},
+		{"running, elapsed to now", job(tables.StatusInProgress, 12.5, "warming up", ""), "job-1  [###.....................]  12%  IN_PROGRESS  warming up  1m02s"},
+		{"success without progress is 100, elapsed to its end", job(tables.StatusSuccess, -1, "", ""), "job-1  [########################] 100%  SUCCESS      1m00s"},
+		{"progress out of range is clamped", job(tables.StatusInProgress, 140, "", ""), "job-1  [########################] 100%  IN_PROGRESS  1m02s"},
+		{"long message cut", job(tables.StatusInProgress, 0, long, ""), "0%  IN_PROGRESS  " + strings.Repeat("x", 59) + "…  1m02s"},
+		{"no timestamp, no elapsed", &tables.StatusItem{RequestID: "j", Status: tables.StatusStarted}, "j  [........................]   0%  STARTED    "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := line(*tt.job, now)
+			if !strings.HasSuffix(got, tt.want) {
+				t.Errorf("line =\n%q, want it to end with\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClock(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", 7400 * time.Millisecond: "7s", 62 * time.Second: "1m02s", 3*time.Hour + 4*time.Minute + 5*time.Second: "3h04m05s",
+	} {
+		if got := clock(d); got != want {
+			t.Errorf("clock(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestBar(t *testing.T) {
+	tests := []struct {
+		name string
+		tty  bool
+		want string
+	}{
+		{"terminal redraws in place", true, "\rA\x1b[K\rB\x1b[K\nwarning\n\rC\x1b[K\n"},
+		{"pipe writes a line each", false, "A\nB\nwarning\nC\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			b := &bar{w: &out, tty: tt.tty}
+			b.draw("A")
+			b.draw("B")
+			b.interrupt()
+			out.WriteString("warning\n")
+			b.draw("C")
+			b.end()
+			b.end()
+			if out.String() != tt.want {
+				t.Errorf("wrote %q, want %q", out.String(), tt.want)
+			}
+		})
+	}
+}
