@@ -43,3 +43,9 @@ func TestNewHandlerConfiguration(t *testing.T) {
 		})
 	}
 }
+
+func TestRetriesFitInBudget(t *testing.T) {
+	if Limits.Worst() >= Budget {
+		t.Errorf("the retries (%+v: %v) do not fit in the budget %v", Limits, Limits.Worst(), Budget)
+	}
+}

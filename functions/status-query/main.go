@@ -26,10 +26,8 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
@@ -60,12 +58,9 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer { return newRetryer() }),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(AttemptTimeout)),
-	)
+	cfg, err := awsconfig.Load(ctx, Limits)
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+		return nil, err
 	}
 	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.StatusSchema, ddb.WithCursorCodec(codec))
 	return &Handler{Jobs: TableStore{Table: status}, Log: log, Budget: Budget}, nil

@@ -23,9 +23,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
@@ -47,6 +47,11 @@ func main() {
 	lambda.Start(h.Handle)
 }
 
+// limits bound each SDK call. A hung connection is abandoned after 2 s and retried, instead of
+// holding its message until the invocation's deadline; throttles back off at most 1 s. Each call
+// is also bounded by the invocation's deadline less half of DEADLINE_MARGIN_MS.
+var limits = awsconfig.Limits{AttemptTimeout: 2 * time.Second, MaxAttempts: 4, MaxBackoff: time.Second}
+
 func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	table := os.Getenv(tables.EnvStatusTable)
 	dlq := os.Getenv("DEAD_LETTER_QUEUE_URL")
@@ -65,9 +70,9 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := awsconfig.Load(ctx, limits)
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+		return nil, err
 	}
 	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.StatusSchema)
 	return &Handler{

@@ -23,8 +23,8 @@ func stubbedClient(stub *ddbtest.Stub) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String("http://stub.invalid"),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-		HTTPClient:  &http.Client{Transport: stub, Timeout: AttemptTimeout},
-		Retryer:     newRetryer(),
+		HTTPClient:  &http.Client{Transport: stub, Timeout: Limits.AttemptTimeout},
+		Retryer:     Limits.Retryer(),
 	})
 }
 
@@ -32,8 +32,8 @@ func stubbedClient(stub *ddbtest.Stub) *dynamodb.Client {
 // each way: the handler gives up within Budget (well inside Cognito's 5 s) after the expected
 // number of attempts, with a StoreError.
 func TestRetriesFitInBudget(t *testing.T) {
-	if MaxAttempts*AttemptTimeout+(MaxAttempts-1)*MaxBackoff >= Budget {
-		t.Fatalf("the retries (%d × %v + backoff) do not fit in the budget %v", MaxAttempts, AttemptTimeout, Budget)
+	if Limits.Worst() >= Budget {
+		t.Fatalf("the retries (%+v: %v) do not fit in the budget %v", Limits, Limits.Worst(), Budget)
 	}
 	cases := []struct {
 		name     string
@@ -42,9 +42,9 @@ func TestRetriesFitInBudget(t *testing.T) {
 		delay    time.Duration
 		attempts int64
 	}{
-		{"server error", 500, `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"boom"}`, 0, MaxAttempts},
-		{"throttled", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}`, 0, MaxAttempts},
-		{"never answers", 200, `{}`, time.Minute, MaxAttempts},
+		{"server error", 500, `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"boom"}`, 0, int64(Limits.MaxAttempts)},
+		{"throttled", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}`, 0, int64(Limits.MaxAttempts)},
+		{"never answers", 200, `{}`, time.Minute, int64(Limits.MaxAttempts)},
 		{"refused request", 400, `{"__type":"com.amazon.coral.validate#ValidationException","message":"bad"}`, 0, 1},
 	}
 	for _, tc := range cases {

@@ -4,8 +4,8 @@
 // first record; a forgot-password confirmation (or any other trigger source) writes nothing.
 //
 // Cognito waits at most 5 seconds for a trigger, so every call is bounded: the whole DynamoDB
-// work has Budget, each HTTP attempt AttemptTimeout, and the SDK retries at most MaxAttempts
-// times with backoff capped at MaxBackoff, which all fit inside Budget. If DynamoDB still fails,
+// work has Budget, each HTTP attempt Limits.AttemptTimeout, and the SDK retries at most Limits.MaxAttempts
+// times with backoff capped at Limits.MaxBackoff, which all fit inside Budget. If DynamoDB still fails,
 // the function returns an error that says so, and Cognito reports the failure to the client.
 //
 // main only wires: it reads the configuration, creates the SDK client once at init, and starts
@@ -24,10 +24,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
@@ -54,12 +52,9 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	if table == "" {
 		return nil, fmt.Errorf("%s must be set", tables.EnvUserTable)
 	}
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer { return newRetryer() }),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(AttemptTimeout)),
-	)
+	cfg, err := awsconfig.Load(ctx, Limits)
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+		return nil, err
 	}
 	users := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.UserSchema)
 	return &Handler{Users: TableStore{Table: users}, Log: log, Budget: Budget, Now: time.Now}, nil
