@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tracker"
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
+)
+
+// step is one event of a job, before its id, user, time and seq are given.
+type step struct {
+	status   tables.Status
+	progress float64 // -1: none
+	message  string
+	err      string
+	sameTime bool // at the time of the step before (seq still orders them)
+}
+
+// job is a training job of the test: its events in the order they happened, and the fault its
+// writes get until the test lifts the faults.
+type job struct {
+	name  string
+	fault fault
+	steps []step
+}
+
+// jobs are the test's training jobs: every lifecycle the tracker knows, two of them faulted.
+var jobs = []job{
+	{name: "full-run", steps: []step{
+		{status: tables.StatusStarted, progress: -1, message: "epoch 0"},
+		{status: tables.StatusInProgress, progress: 25},
+		{status: tables.StatusInProgress, progress: 50, message: "halfway"},
+		{status: tables.StatusInProgress, progress: 75},
+		{status: tables.StatusSuccess, progress: -1, message: "done"},
+	}},
+	{name: "throttled", fault: throttle, steps: []step{
+		{status: tables.StatusStarted, progress: -1},
+		{status: tables.StatusInProgress, progress: 40},
+		{status: tables.StatusInProgress, progress: 60, sameTime: true},
+		{status: tables.StatusFailed, progress: 60, err: "CUDA out of memory"},
+	}},
+	{name: "cut-off", fault: cut, steps: []step{
+		{status: tables.StatusStarted, progress: -1},
+		{status: tables.StatusInProgress, progress: 10},
+		{status: tables.StatusInProgress, progress: 90},
+		{status: tables.StatusSuccess, progress: 100},
+	}},
+	{name: "no-start", steps: []step{
+		{status: tables.StatusInProgress, progress: 5, message: "resumed"},
+		{status: tables.StatusInProgress, progress: 15, sameTime: true},
+		{status: tables.StatusInProgress, progress: 30},
+	}},
+}
+
+// requestID is the request id of a job in one run.
+func requestID(run, name string) string { return run + "-" + name }
+
+// events returns every job's events in the order they happened, for user, starting at t0.
+func events(run, user string, t0 time.Time) []trainevent.Event {
+	var out []trainevent.Event
+	for _, j := range jobs {
+		at := t0
+		for i, s := range j.steps {
+			if i > 0 && !s.sameTime {
+				at = at.Add(time.Second)
+			}
+			e := trainevent.Event{RequestID: requestID(run, j.name), UserID: user, Status: s.status,
+				EventTime: at, Seq: uint64(i + 1), Message: s.message, Error: s.err}
+			if s.progress >= 0 {
+				p := s.progress
+				e.Progress = &p
+			}
+			out = append(out, e.Normalize())
+		}
+	}
+	return out
+}
+
+// shuffledWithDuplicates returns the stream as SQS may deliver it: every third event twice, all in
+// a random order.
+func shuffledWithDuplicates(evs []trainevent.Event, r *rand.Rand) []trainevent.Event {
+	out := slices.Clone(evs)
+	for i, e := range evs {
+		if i%3 == 0 {
+			out = append(out, e)
+		}
+	}
+	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// expectedRecords applies evs in order, each once, with pkg/tracker to a fresh table of the
+// DynamoDB Local at endpoint, and returns the records by request id: what in-order delivery gives.
+func expectedRecords(t testing.TB, endpoint string, evs []trainevent.Event) map[string]tables.StatusItem {
+	t.Helper()
+	ctx := context.Background()
+	table := ddb.NewTable(ddbtest.NewClient(endpoint), uniqueName("e2e-expected"), tables.StatusSchema)
+	if err := table.CreateIfMissing(ctx); err != nil {
+		t.Fatal(err)
+	}
+	inOrder := slices.Clone(evs)
+	slices.SortStableFunc(inOrder, func(a, b trainevent.Event) int { return strings.Compare(a.OrderKey(), b.OrderKey()) })
+	tr := tracker.New(table, 0)
+	want := map[string]tables.StatusItem{}
+	for _, e := range inOrder {
+		if _, err := tr.Apply(ctx, e); err != nil {
+			t.Fatalf("applying %s %s in order: %v", e.RequestID, e.Status, err)
+		}
+	}
+	for _, e := range inOrder {
+		item, err := table.Get(ddb.Key{Partition: e.RequestID}).Consistent().One(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[e.RequestID] = item
+	}
+	return want
+}

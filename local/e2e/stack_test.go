@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trainstatus/trainstatus/local/proc"
+	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+)
+
+// envState names the state file of a running stack the benchmarks measure instead of starting one.
+const envState = "TRAINSTATUS_E2E_STATE"
+
+// dynamoDB returns the DynamoDB Local endpoint to use: DDBTEST_ENDPOINT, or one started for this
+// test and stopped at its end.
+func dynamoDB(t testing.TB) string {
+	t.Helper()
+	if e := os.Getenv(ddbtest.EnvEndpoint); e != "" {
+		return e
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := ddbtest.Start(ctx)
+	if err != nil {
+		t.Fatalf("starting DynamoDB Local: %v", err)
+	}
+	addr := strings.TrimPrefix(srv.Endpoint, "http://")
+	t.Cleanup(func() {
+		srv.Stop()
+		if err := proc.CheckFree(addr); err != nil {
+			t.Errorf("after stopping DynamoDB Local: %v", err)
+		}
+	})
+	return srv.Endpoint
+}
+
+// uniqueName returns prefix-<random>, for tables shared DynamoDB Local must not mix up.
+func uniqueName(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// startStack starts a local stack with cfg's overrides on free ports, the bootstraps built by
+// the test and tables of its own. At the end of the test it closes the stack and checks that no
+// address it listened on is still bound.
+func startStack(t testing.TB, cfg stack.Config) *stack.Stack {
+	t.Helper()
+	base := stack.Ephemeral()
+	base.BuildHost = bootstraps(t)
+	base.StatusTable, base.UserTable = uniqueName("e2e-status"), uniqueName("e2e-users")
+	base.DynamoDBEndpoint = cfg.DynamoDBEndpoint
+	base.User = cfg.User
+	if cfg.VisibilityTimeout > 0 {
+		base.VisibilityTimeout = cfg.VisibilityTimeout
+	}
+	if cfg.BatchingWindow > 0 {
+		base.BatchingWindow = cfg.BatchingWindow
+	}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := stack.Start(ctx, log, base)
+	if err != nil {
+		t.Fatalf("starting the local stack: %v", err)
+	}
+	t.Cleanup(func() {
+		st.Close()
+		for _, a := range st.State.Addrs {
+			if err := proc.CheckFree(a); err != nil {
+				t.Errorf("after Close: %v", err)
+			}
+		}
+	})
+	return st
+}
+
+// noLeftovers checks, after every other cleanup of the test (call it first), that no process the
+// test started is left.
+func noLeftovers(t testing.TB) {
+	t.Cleanup(func() {
+		if left := leftovers(buildDir); len(left) > 0 {
+			t.Errorf("processes left behind: %v", left)
+		}
+	})
+}
+
+// leftovers lists the live processes (not zombies) that this test binary started and that are
+// still running: its children, and any process running a bootstrap from the test's build folder
+// (an emulator's child would be re-parented if the emulator died first).
+func leftovers(buildDir string) []string {
+	self := strconv.Itoa(os.Getpid())
+	entries, _ := os.ReadDir("/proc")
+	var left []string
+	for _, e := range entries {
+		pid := e.Name()
+		if _, err := strconv.Atoi(pid); err != nil || pid == self {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold blanks, so split after its closing parenthesis.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[i+1:]))
+		if len(fields) < 2 || fields[0] == "Z" {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+		cmd := strings.ReplaceAll(string(cmdline), "\x00", " ")
+		if fields[1] == self || (buildDir != "" && strings.Contains(cmd, buildDir)) {
+			left = append(left, pid+" "+cmd)
+		}
+	}
+	return left
+}

@@ -1,0 +1,66 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trainstatus/trainstatus/local/cognito"
+	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// user is a signed-up, confirmed and logged-in user.
+type user struct {
+	Email string
+	Sub   string // the Cognito user id: the ID token's sub, the user table's key, events' user_id
+	Token string // the ID token
+}
+
+// signUp signs a user up through Cognito, confirms it (which runs the PostConfirmation trigger)
+// and logs it in.
+func signUp(t testing.TB, s stack.State, email string) user {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool := cognito.Pool{ID: s.UserPoolID, ClientID: s.ClientID, Issuer: s.Issuer, JWKSURL: s.JWKSURL}
+	u, err := cognito.SignUp(ctx, s.CognitoEndpoint, s.CognitoDir, pool, email, stack.DefaultPassword)
+	if err != nil {
+		t.Fatalf("sign-up: %v", err)
+	}
+	return user{Email: email, Sub: claim(t, u.IDToken, "sub"), Token: u.IDToken}
+}
+
+// claim reads one string claim of a JWT without checking it (the API checks tokens).
+func claim(t testing.TB, token, name string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %.40q", token)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatalf("JWT payload: %v", err)
+	}
+	v, _ := claims[name].(string)
+	if v == "" {
+		t.Fatalf("JWT has no %s claim", name)
+	}
+	return v
+}
+
+// userRecord reads a user's record from the user table.
+func userRecord(t testing.TB, s stack.State, sub string) (tables.UserItem, error) {
+	t.Helper()
+	table := ddb.NewTable(ddbtest.NewClient(s.DynamoDBEndpoint), s.UserTable, tables.UserSchema)
+	return table.Get(ddb.Key{Partition: sub}).Consistent().One(context.Background())
+}
