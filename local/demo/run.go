@@ -1,0 +1,163 @@
+package demo
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/trainstatus/trainstatus/local/cognito"
+	"github.com/trainstatus/trainstatus/local/stack"
+)
+
+// ErrFailed is returned by Run when an expectation of the report failed.
+var ErrFailed = errors.New("demo: some checks failed")
+
+// demo is one run.
+type demo struct {
+	cfg      Config
+	out      io.Writer
+	st       *stack.Stack
+	outcomes *outcomes
+	phases   []phase
+	failures int
+}
+
+type phase struct {
+	name string
+	took time.Duration
+}
+
+// Run runs the demo and tears everything down, whatever happens. It returns ErrFailed (wrapped)
+// if a check failed, or the error that stopped it.
+func Run(ctx context.Context, cfg Config) error {
+	cfg = cfg.withDefaults()
+	d := &demo{cfg: cfg, out: cfg.Out, outcomes: newOutcomes()}
+	if cfg.Prepared > 0 {
+		d.phases = append(d.phases, phase{"install + build", cfg.Prepared})
+	}
+	begin := time.Now()
+	err := d.run(ctx)
+	if err != nil {
+		fmt.Fprintf(d.out, "\nFAILED: %v\n", err)
+	}
+	d.timed("teardown", d.teardown)
+	d.printTimings(time.Since(begin))
+	if err == nil && d.failures > 0 {
+		err = fmt.Errorf("%w (%d)", ErrFailed, d.failures)
+	}
+	if err == nil {
+		fmt.Fprintln(d.out, "demo passed: every check above holds")
+	}
+	return err
+}
+
+func (d *demo) run(ctx context.Context) error {
+	d.section("starting the local stack: DynamoDB Local, fauxqs (SQS), cognito-local, the three functions under the Lambda emulator, the HTTP API")
+	if err := d.timedErr("stack", func() error { return d.startStack(ctx) }); err != nil {
+		return err
+	}
+	s := d.st.State
+	pool := cognito.Pool{ID: s.UserPoolID, ClientID: s.ClientID, Issuer: s.Issuer, JWKSURL: s.JWKSURL}
+
+	d.section(fmt.Sprintf("signing up %s: confirming runs the PostConfirmation trigger (user-signup), then logging in", d.cfg.Owner))
+	var owner cognito.User
+	var sub string
+	err := d.timedErr("sign-up + log-in", func() (err error) {
+		if owner, err = cognito.SignUp(ctx, s.CognitoEndpoint, s.CognitoDir, pool, d.cfg.Owner, stack.DefaultPassword); err != nil {
+			return err
+		}
+		sub, err = subject(owner.IDToken)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	d.printf("    user %s, sub %s, ID token of %d bytes\n", owner.Email, sub, len(owner.IDToken))
+
+	c := newCLI(d.cfg.CLI, s, owner.IDToken)
+	var j jobRun
+	if err := d.timedErr("training job", func() (err error) { j, err = d.runJob(ctx, c, s.HTTPEndpoint, owner.IDToken, sub); return err }); err != nil {
+		return err
+	}
+
+	d.section("report")
+	return d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j) })
+}
+
+// startStack starts the stack, its log going to cfg.Log and to the outcome counter.
+func (d *demo) startStack(ctx context.Context) error {
+	log := d.cfg.Log
+	if log == nil {
+		log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	st, err := stack.Start(ctx, withOutcomes(log.Handler(), d.outcomes), d.cfg.Stack)
+	if err != nil {
+		return fmt.Errorf("starting the local stack: %w", err)
+	}
+	d.st = st
+	s := st.State
+	d.printf("    HTTP API %s · SQS %s · Cognito %s · DynamoDB %s\n", s.HTTPEndpoint, s.SQSEndpoint, s.CognitoEndpoint, s.DynamoDBEndpoint)
+	d.printf("    tables %s, %s · queue %s with its dead-letter queue · user pool %s\n", s.StatusTable, s.UserTable, lastPart(s.QueueURL), s.UserPoolID)
+	return nil
+}
+
+// subject is the sub claim of a JWT (not verified: the API verifies it).
+func subject(token string) (string, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", errors.New("ID token is not a JWT")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", fmt.Errorf("ID token payload: %w", err)
+	}
+	var claims struct {
+		Sub string `json:"sub"`
+	}
+	if err := json.Unmarshal(b, &claims); err != nil || claims.Sub == "" {
+		return "", fmt.Errorf("ID token has no sub (%v)", err)
+	}
+	return claims.Sub, nil
+}
+
+func (d *demo) section(title string) { fmt.Fprintf(d.out, "==> %s\n", title) }
+
+func (d *demo) printf(format string, args ...any) { fmt.Fprintf(d.out, format, args...) }
+
+// check prints one expectation of the report and counts it if it failed.
+func (d *demo) check(name string, err error, detail string) {
+	if err != nil {
+		d.failures++
+		fmt.Fprintf(d.out, "  FAIL  %s: %v\n", name, err)
+		return
+	}
+	fmt.Fprintf(d.out, "  ok    %s: %s\n", name, detail)
+}
+
+func (d *demo) timed(name string, f func()) {
+	start := time.Now()
+	f()
+	d.phases = append(d.phases, phase{name, time.Since(start)})
+}
+
+func (d *demo) timedErr(name string, f func() error) (err error) {
+	d.timed(name, func() { err = f() })
+	return err
+}
+
+func (d *demo) printTimings(total time.Duration) {
+	parts := make([]string, 0, len(d.phases)+1)
+	for _, p := range d.phases {
+		parts = append(parts, fmt.Sprintf("%s %.1fs", p.name, p.took.Seconds()))
+	}
+	parts = append(parts, fmt.Sprintf("total after install %.1fs", total.Seconds()))
+	fmt.Fprintf(d.out, "timings: %s\n", strings.Join(parts, " · "))
+}
+
+func lastPart(u string) string { return u[strings.LastIndexByte(u, '/')+1:] }
