@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -20,29 +21,40 @@ type answer struct {
 
 var apiClient = &http.Client{Timeout: 15 * time.Second}
 
-// get sends GET endpoint+path with the bearer token (none if "") and the extra headers.
+// get sends GET endpoint+path with the bearer token (none if "") and the non-empty headers.
 func get(t testing.TB, endpoint, path, token string, headers map[string]string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, endpoint+path, nil)
+	a, err := fetch(endpoint, path, token, headers)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return a
+}
+
+// fetch is get for goroutines other than the test's: it returns the error.
+func fetch(endpoint, path, token string, headers map[string]string) (answer, error) {
+	req, err := http.NewRequest(http.MethodGet, endpoint+path, nil)
+	if err != nil {
+		return answer{}, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for k, v := range headers {
-		req.Header.Set(k, v)
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	resp, err := apiClient.Do(req)
 	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
+		return answer{}, fmt.Errorf("GET %s: %w", path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
+		return answer{}, fmt.Errorf("GET %s: %w", path, err)
 	}
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}, nil
 }
 
 // testAPI checks the API's answers for ada, who owns the jobs of run, and bob, who owns none.

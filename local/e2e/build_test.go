@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,9 +59,13 @@ func bootstraps(t testing.TB) string {
 	return buildDir
 }
 
-// TestMain removes the built bootstraps after the tests.
+// TestMain stops the benchmarks' stacks and removes the built bootstraps after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if err := stopBenchEnvs(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the benchmarks' stacks:", err)
+		code = max(code, 1)
+	}
 	if buildDir != "" {
 		_ = os.RemoveAll(buildDir)
 	}

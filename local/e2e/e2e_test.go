@@ -73,7 +73,7 @@ func TestEndToEnd(t *testing.T) {
 	// The stream: every job's events, shuffled with duplicates, and the poison messages.
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("shuffle seed %d", seed)
-	evs := events(run, ada.Sub, time.Now().Add(-time.Hour).Truncate(time.Millisecond))
+	evs := jobEvents(run, ada.Sub, time.Now().Add(-time.Hour).Truncate(time.Millisecond))
 	want := expectedRecords(t, upstream, evs)
 	q := fauxqs.NewClient(s.SQSEndpoint)
 	send := producer.New(q, s.QueueURL)
@@ -118,7 +118,7 @@ func TestEndToEnd(t *testing.T) {
 		for id, w := range want {
 			got, err := statusRecord(s, id)
 			if err != nil || !reflect.DeepEqual(got, w) {
-				return false, fmt.Sprintf("%s: %+v (%v); want %+v", id, got, err, w)
+				return false, fmt.Sprintf("%s: %s (err %v); want %s", id, show(got), err, show(w))
 			}
 		}
 		return true, ""
@@ -208,5 +208,15 @@ func jsonOf(t testing.TB, v any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b)
+}
+
+// show writes a record with the fields its JSON hides.
+func show(it tables.StatusItem) string {
+	return fmt.Sprintf("%s user_id=%q last_event=%q expires_at=%d", jsonOfItem(it), it.UserID, it.LastEvent, it.ExpiresAt)
+}
+
+func jsonOfItem(it tables.StatusItem) string {
+	b, _ := json.Marshal(it)
 	return string(b)
 }

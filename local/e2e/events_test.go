@@ -63,8 +63,8 @@ var jobs = []job{
 // requestID is the request id of a job in one run.
 func requestID(run, name string) string { return run + "-" + name }
 
-// events returns every job's events in the order they happened, for user, starting at t0.
-func events(run, user string, t0 time.Time) []trainevent.Event {
+// jobEvents returns every job's events in the order they happened, for user, starting at t0.
+func jobEvents(run, user string, t0 time.Time) []trainevent.Event {
 	var out []trainevent.Event
 	for _, j := range jobs {
 		at := t0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -25,23 +26,37 @@ const envState = "TRAINSTATUS_E2E_STATE"
 // test and stopped at its end.
 func dynamoDB(t testing.TB) string {
 	t.Helper()
+	endpoint, stop, err := startDynamoDB()
+	if err != nil {
+		t.Fatalf("starting DynamoDB Local: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return endpoint
+}
+
+// startDynamoDB returns DDBTEST_ENDPOINT, or starts DynamoDB Local; stop stops what was started
+// and reports its port if still bound.
+func startDynamoDB() (endpoint string, stop func() error, err error) {
 	if e := os.Getenv(ddbtest.EnvEndpoint); e != "" {
-		return e
+		return e, func() error { return nil }, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := ddbtest.Start(ctx)
 	if err != nil {
-		t.Fatalf("starting DynamoDB Local: %v", err)
+		return "", nil, err
 	}
-	addr := strings.TrimPrefix(srv.Endpoint, "http://")
-	t.Cleanup(func() {
+	return srv.Endpoint, func() error {
 		srv.Stop()
-		if err := proc.CheckFree(addr); err != nil {
-			t.Errorf("after stopping DynamoDB Local: %v", err)
+		if err := proc.CheckFree(strings.TrimPrefix(srv.Endpoint, "http://")); err != nil {
+			return fmt.Errorf("after stopping DynamoDB Local: %w", err)
 		}
-	})
-	return srv.Endpoint
+		return nil
+	}, nil
 }
 
 // uniqueName returns prefix-<random>, for tables shared DynamoDB Local must not mix up.
@@ -56,16 +71,35 @@ func uniqueName(prefix string) string {
 // address it listened on is still bound.
 func startStack(t testing.TB, cfg stack.Config) *stack.Stack {
 	t.Helper()
+	st, err := launch(bootstraps(t), cfg)
+	if err != nil {
+		t.Fatalf("starting the local stack: %v", err)
+	}
+	t.Cleanup(func() {
+		for _, err := range closeStack(st) {
+			t.Errorf("after Close: %v", err)
+		}
+	})
+	return st
+}
+
+// launch starts a stack from stack.Ephemeral with the bootstraps in buildHost, tables named for
+// this run and cfg's DynamoDB endpoint, user, visibility timeout and batching window (a negative
+// window means none).
+func launch(buildHost string, cfg stack.Config) (*stack.Stack, error) {
 	base := stack.Ephemeral()
-	base.BuildHost = bootstraps(t)
+	base.BuildHost = buildHost
 	base.StatusTable, base.UserTable = uniqueName("e2e-status"), uniqueName("e2e-users")
 	base.DynamoDBEndpoint = cfg.DynamoDBEndpoint
 	base.User = cfg.User
 	if cfg.VisibilityTimeout > 0 {
 		base.VisibilityTimeout = cfg.VisibilityTimeout
 	}
-	if cfg.BatchingWindow > 0 {
+	switch {
+	case cfg.BatchingWindow > 0:
 		base.BatchingWindow = cfg.BatchingWindow
+	case cfg.BatchingWindow < 0:
+		base.BatchingWindow = 0
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -73,19 +107,19 @@ func startStack(t testing.TB, cfg stack.Config) *stack.Stack {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	st, err := stack.Start(ctx, log, base)
-	if err != nil {
-		t.Fatalf("starting the local stack: %v", err)
-	}
-	t.Cleanup(func() {
-		st.Close()
-		for _, a := range st.State.Addrs {
-			if err := proc.CheckFree(a); err != nil {
-				t.Errorf("after Close: %v", err)
-			}
+	return stack.Start(ctx, log, base)
+}
+
+// closeStack closes st and returns an error for each address it listened on that is still bound.
+func closeStack(st *stack.Stack) []error {
+	st.Close()
+	var errs []error
+	for _, a := range st.State.Addrs {
+		if err := proc.CheckFree(a); err != nil {
+			errs = append(errs, err)
 		}
-	})
-	return st
+	}
+	return errs
 }
 
 // noLeftovers checks, after every other cleanup of the test (call it first), that no process the
