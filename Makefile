@@ -28,8 +28,9 @@ include mk/*.mk
 help:
 	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
-## test: every test. The Go tests of the root module share one DynamoDB Local started here.
-test: vet test-go test-infra test-e2e
+## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
+## share one DynamoDB Local started here; the CDK app's tests run as a separate module.
+test: vet test-go test-infra
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -42,7 +43,7 @@ test-go: dynamodb-local
 BENCH_COUNT ?= 5
 BENCH_PACKAGES := ./pkg/ddb:pkg/ddb ./functions/status-updater:status-updater ./functions/status-query:status-query \
   ./functions/user-signup:user-signup ./internal/coldstart:coldstart
-bench: dynamodb-local
+bench: dynamodb-local bench-e2e
 	@for spec in $(BENCH_PACKAGES); do pkg=$${spec%%:*}; section=$${spec##*:}; \
 	  echo "== $$pkg"; \
 	  $(DDB_LOCAL_RUN) $(GO) test -run '^$$' -bench . -count $(BENCH_COUNT) $$pkg \
