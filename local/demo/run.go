@@ -43,6 +43,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	begin := time.Now()
 	err := d.run(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", ctx.Err())
+	}
 	if err != nil {
 		fmt.Fprintf(d.out, "\nFAILED: %v\n", err)
 	}

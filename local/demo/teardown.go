@@ -9,16 +9,16 @@ import (
 	"github.com/trainstatus/trainstatus/local/proc"
 )
 
-// teardown stops the stack, then checks that every process started below this one has ended
+// teardown stops the stack if it started, then checks that every process started below this one has ended
 // and that no address the stack listened on is still bound.
 func (d *demo) teardown() {
-	if d.st == nil {
-		return
-	}
 	d.section("teardown")
 	pids, perr := descendants(os.Getpid())
-	addrs := d.st.State.Addrs
-	d.st.Close()
+	var addrs []string
+	if d.st != nil { // else Start failed and stopped what it had started: check that
+		addrs = d.st.State.Addrs
+		d.st.Close()
+	}
 
 	deadline := time.Now().Add(5 * time.Second)
 	var left []string
@@ -38,7 +38,11 @@ func (d *demo) teardown() {
 	if len(left) > 0 {
 		err = fmt.Errorf("still running: %s", strings.Join(left, ", "))
 	}
-	d.check("every child process ended", err, fmt.Sprintf("%d processes (emulators, Node, Java) ended", len(pids)))
+	detail := fmt.Sprintf("%d processes (emulators, Node, Java) ended", len(pids))
+	if d.st == nil {
+		detail = "none left by the failed start"
+	}
+	d.check("every child process ended", err, detail)
 
 	var bound []string
 	for _, a := range addrs {
@@ -49,6 +53,9 @@ func (d *demo) teardown() {
 	err = nil
 	if len(bound) > 0 {
 		err = fmt.Errorf("still bound: %s", strings.Join(bound, ", "))
+	}
+	if d.st == nil {
+		return
 	}
 	d.check("no port left bound", err, fmt.Sprintf("%d addresses free: %s", len(addrs), strings.Join(addrs, " ")))
 }
