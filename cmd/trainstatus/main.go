@@ -6,9 +6,11 @@
 //	trainstatus send-file [--queue-url URL] FILE        (JSON Lines, one event a line; - is stdin)
 //	trainstatus dlq list [--dlq-url URL] [--json]
 //	trainstatus dlq redrive [--dlq-url URL] [--queue-url URL] (--all | ID...)
+//	trainstatus watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--timeout 0]
 //
 // The queue URL defaults to $TRAINING_EVENTS_QUEUE_URL, the dead-letter queue URL to
-// $DEAD_LETTER_QUEUE_URL. AWS settings come from the usual places (environment, shared config,
+// $DEAD_LETTER_QUEUE_URL, the API URL and token of watch to $TRAINSTATUS_API_URL and
+// $TRAINSTATUS_TOKEN. AWS settings come from the usual places (environment, shared config,
 // instance role); AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS point it at a local emulator.
 //
 // Exit status: 0 done, 1 failed (nothing or not everything was done; see stderr), 2 bad usage.
