@@ -6,7 +6,7 @@
 //	trainstatus send-file [--queue-url URL] FILE        (JSON Lines, one event a line; - is stdin)
 //	trainstatus dlq list [--dlq-url URL] [--json]
 //	trainstatus dlq redrive [--dlq-url URL] [--queue-url URL] (--all | ID...)
-//	trainstatus watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--timeout 0]
+//	trainstatus watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]
 //
 // The queue URL defaults to $TRAINING_EVENTS_QUEUE_URL, the dead-letter queue URL to
 // $DEAD_LETTER_QUEUE_URL, the API URL and token of watch to $TRAINSTATUS_API_URL and

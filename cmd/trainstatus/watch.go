@@ -27,11 +27,12 @@ func init() {
 }
 
 func runWatch(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "watch", "watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--timeout 0]")
+	fs := newFlags(e, "watch", "watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]")
 	api := fs.String("api-url", "", "the HTTP API's base URL (default $"+EnvAPIURL+")")
 	token := fs.String("token", "", "a Cognito ID or access token (default $"+EnvToken+")")
 	interval := fs.Duration("interval", time.Second, "time between two polls")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: wait until the job ends)")
+	wait := fs.Duration("wait", 30*time.Second, "how long a job may be unknown (404) before its first event is processed")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,8 +48,8 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *interval <= 0 || *timeout < 0 {
-		return usagef("watch: --interval must be positive and --timeout not negative")
+	if *interval <= 0 || *timeout < 0 || *wait < 0 {
+		return usagef("watch: --interval must be positive, --timeout and --wait not negative")
 	}
 	w := &watcher{
 		client:   &http.Client{Timeout: 30 * time.Second},
@@ -56,6 +57,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		token:    tok,
 		id:       pos[0],
 		interval: *interval,
+		wait:     *wait,
 		now:      e.now,
 		bar:      &bar{w: e.stdout, tty: isTerminal(e.stdout)},
 		warn:     e.stderr,
@@ -79,10 +81,15 @@ type watcher struct {
 	token    string
 	id       string
 	interval time.Duration
-	now      func() time.Time
-	bar      *bar
-	warn     io.Writer
+	// wait is how long a 404 counts as "not reported yet": a script may start watch right after
+	// sending its first event, before the status-updater has written it.
+	wait time.Duration
+	now  func() time.Time
+	bar  *bar
+	warn io.Writer
 
+	started time.Time
+	seen    bool // a 200 came: from now on a 404 is final
 	etag    string
 	last    string // the status last drawn, for the timeout message
 	lastErr string // the last transient error reported, so it is reported once
@@ -96,6 +103,7 @@ var errJobFailed = errors.New("job failed")
 // reported once and retried at the next poll.
 func (w *watcher) run(ctx context.Context) error {
 	w.last = "nothing yet"
+	w.started = w.now()
 	defer w.bar.end()
 	for {
 		job, done, err := w.poll(ctx)
@@ -148,7 +156,7 @@ func (w *watcher) poll(ctx context.Context) (job tables.StatusItem, done bool, e
 			w.transient(fmt.Sprintf("unexpected answer: %s", oneLine(string(body), 200)))
 			return job, false, nil
 		}
-		w.etag, w.lastErr = resp.Header.Get("ETag"), ""
+		w.etag, w.lastErr, w.seen = resp.Header.Get("ETag"), "", true
 		w.last = string(job.Status)
 		w.bar.draw(line(job, w.now()))
 		return job, job.Status.Final(), nil
@@ -157,6 +165,9 @@ func (w *watcher) poll(ctx context.Context) (job tables.StatusItem, done bool, e
 		return job, false, nil
 	case resp.StatusCode == http.StatusUnauthorized:
 		return job, false, fmt.Errorf("watch: 401 Unauthorized: the API refused the token (expired, or not from this API's user pool); log in again")
+	case resp.StatusCode == http.StatusNotFound && !w.seen && w.now().Sub(w.started) < w.wait:
+		w.transient(fmt.Sprintf("no job %q yet (its first event may not be processed yet; waiting up to %s)", w.id, w.wait))
+		return job, false, nil
 	case resp.StatusCode == http.StatusNotFound:
 		return job, false, fmt.Errorf("watch: 404 Not Found: no job %q for this user (not reported yet, or another user's); %s", w.id, apiMessage(body))
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
