@@ -35,17 +35,9 @@ import (
 )
 
 func main() {
-	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
-	if err != nil {
-		log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
-		log.Error("status-query cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
-	h, err := newHandler(context.Background(), log)
-	if err != nil {
-		log.Error("status-query cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
+	h := lambdalog.MustInit("status-query", func(log *slog.Logger) (*Handler, error) {
+		return newHandler(context.Background(), log)
+	})
 	lambda.Start(h.Handle)
 }
 

@@ -27,23 +27,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
 
 func main() {
-	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
-	if err != nil {
-		slog.Error("status-updater cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
-	h, err := newHandler(context.Background(), log)
-	if err != nil {
-		log.Error("status-updater cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
+	h := lambdalog.MustInit("status-updater", func(log *slog.Logger) (*Handler, error) {
+		return newHandler(context.Background(), log)
+	})
 	lambda.Start(h.Handle)
 }
 

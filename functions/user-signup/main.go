@@ -27,23 +27,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 func main() {
-	log, err := lambdalog.New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
-	if err != nil {
-		log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
-		log.Error("user-signup cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
-	h, err := newHandler(context.Background(), log)
-	if err != nil {
-		log.Error("user-signup cannot start: misconfigured", "error", err.Error())
-		os.Exit(1)
-	}
+	h := lambdalog.MustInit("user-signup", func(log *slog.Logger) (*Handler, error) {
+		return newHandler(context.Background(), log)
+	})
 	lambda.Start(h.Handle)
 }
 

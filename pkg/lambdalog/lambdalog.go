@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -39,4 +40,23 @@ func ForInvocation(ctx context.Context, log *slog.Logger) *slog.Logger {
 		return log.With("aws_request_id", lc.AwsRequestID)
 	}
 	return log
+}
+
+// MustInit is a function's init: it makes the logger (LOG_LEVEL) and builds the handler with
+// it. If either fails, the function is misconfigured: it logs one clear line saying so and why,
+// and exits 1, which Lambda reports as an init error, so that no invocation runs half-configured.
+func MustInit[H any](function string, build func(log *slog.Logger) (H, error)) H {
+	log, err := New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
+	var h H
+	if err == nil {
+		h, err = build(log)
+	}
+	if err != nil {
+		if log == nil {
+			log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
+		}
+		log.Error(function+" cannot start: misconfigured", "error", err.Error())
+		os.Exit(1)
+	}
+	return h
 }
