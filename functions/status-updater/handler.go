@@ -38,6 +38,8 @@ type Handler struct {
 	// Margin is the time kept free before the invocation's deadline: no message is started
 	// later than that, and every call must end by half of it.
 	Margin time.Duration
+
+	workers workers
 }
 
 // Handle processes one invocation. It returns the messages to retry; it returns an error (failing
@@ -58,12 +60,9 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	var misconfigured error
 	var mu sync.Mutex
 
-	sem := make(chan struct{}, max(1, h.Concurrency))
-	var wg sync.WaitGroup
+	tasks := make([]func(), 0, len(jobs))
 	for _, group := range jobs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		tasks = append(tasks, func() {
 			failed := false
 			for _, j := range group {
 				switch {
@@ -85,7 +84,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 			}
 		})
 	}
-	wg.Wait()
+	h.workers.run(h.Concurrency, tasks)
 
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	counts := map[string]int{}
