@@ -1,10 +1,10 @@
 // Command benchreport turns `go test -bench` output into a Markdown table of ratios against a
 // baseline measured in the same run, and writes it into a named section of BENCHMARKS.md.
 //
-// In each benchmark group (BenchmarkX/<variant>), the variant whose name starts with "baseline"
-// or is "raw-sdk" is the baseline; every other variant is reported as a ratio of its median ns/op
-// and allocs/op to the baseline's. Lines of the form "name value unit" that the benchmarks report
-// with b.ReportMetric are listed too.
+// In each benchmark group (BenchmarkX/<variant>), the variants whose names start with "baseline"
+// or are "raw-sdk" are baselines; every other variant is reported as the ratio of its median ns/op
+// and allocs/op to each baseline's. Metrics the benchmarks report with b.ReportMetric are listed
+// too, with their ratio when the group has one baseline.
 //
 //	go test -run '^$' -bench . -count 5 ./pkg/ddb | benchreport -file BENCHMARKS.md -section ddb -cmd "make bench"
 package main
@@ -98,38 +98,49 @@ func isBaseline(variant string) bool {
 
 func render(runs []*result, command string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Produced by `%s` (medians of %d runs; ratio = variant / baseline of the same group, same run).\n\n", command, len(runs[0].metrics["ns/op"]))
-	b.WriteString("| benchmark | ns/op | allocs/op | B/op | ratio ns/op | ratio allocs/op | other |\n|---|---:|---:|---:|---:|---:|---|\n")
-	baselines := map[string]*result{}
+	fmt.Fprintf(&b, "Produced by `%s` (medians of %d runs; each variant is compared with every baseline of its group, measured in the same run).\n\n", command, len(runs[0].metrics["ns/op"]))
+	b.WriteString("| benchmark | ns/op | allocs/op | B/op | ns/op vs baseline | allocs/op vs baseline | other metrics |\n|---|---:|---:|---:|---|---|---|\n")
+	baselines := map[string][]*result{}
 	for _, r := range runs {
 		group, variant, _ := strings.Cut(r.name, "/")
 		if isBaseline(variant) {
-			baselines[group] = r
+			baselines[group] = append(baselines[group], r)
 		}
 	}
 	for _, r := range runs {
 		group, variant, _ := strings.Cut(r.name, "/")
 		ns, allocs, bytes := median(r.metrics["ns/op"]), median(r.metrics["allocs/op"]), median(r.metrics["B/op"])
-		ratioNs, ratioAllocs := "", ""
-		if base := baselines[group]; base != nil && !isBaseline(variant) {
-			if bn := median(base.metrics["ns/op"]); bn > 0 {
-				ratioNs = fmt.Sprintf("**%.2fx**", ns/bn)
+		var vsNs, vsAllocs []string
+		if isBaseline(variant) {
+			vsNs, vsAllocs = []string{"baseline"}, []string{"baseline"}
+		} else {
+			for _, base := range baselines[group] {
+				_, name, _ := strings.Cut(base.name, "/")
+				if bn := median(base.metrics["ns/op"]); bn > 0 && ns >= 100 { // below 100 ns nothing was timed
+					vsNs = append(vsNs, fmt.Sprintf("**%.2fx** %s", ns/bn, name))
+				}
+				if ba := median(base.metrics["allocs/op"]); ba > 0 {
+					vsAllocs = append(vsAllocs, fmt.Sprintf("%.2fx %s", allocs/ba, name))
+				}
 			}
-			if ba := median(base.metrics["allocs/op"]); ba > 0 {
-				ratioAllocs = fmt.Sprintf("%.2fx", allocs/ba)
-			}
-		} else if isBaseline(variant) {
-			ratioNs, ratioAllocs = "baseline", "baseline"
 		}
 		var other []string
 		for unit, v := range r.metrics {
-			if unit != "ns/op" && unit != "allocs/op" && unit != "B/op" {
-				other = append(other, fmt.Sprintf("%s %s", strconv.FormatFloat(median(v), 'f', -1, 64), unit))
+			if unit == "ns/op" || unit == "allocs/op" || unit == "B/op" {
+				continue
 			}
+			text := fmt.Sprintf("%s %s", strconv.FormatFloat(median(v), 'f', -1, 64), unit)
+			if bases := baselines[group]; len(bases) == 1 && !isBaseline(variant) {
+				if bv := median(bases[0].metrics[unit]); bv > 0 {
+					text += fmt.Sprintf(" (%.2fx)", median(v)/bv)
+				}
+			}
+			other = append(other, text)
 		}
 		slices.Sort(other)
 		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %s | %s | %s |\n",
-			strings.TrimPrefix(r.name, "Benchmark"), ns, allocs, bytes, ratioNs, ratioAllocs, strings.Join(other, ", "))
+			strings.TrimPrefix(r.name, "Benchmark"), ns, allocs, bytes,
+			strings.Join(vsNs, ", "), strings.Join(vsAllocs, ", "), strings.Join(other, ", "))
 	}
 	return b.String()
 }
