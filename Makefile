@@ -44,13 +44,15 @@ test-go: dynamodb-local
 	@$(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
 
 ## bench: Go benchmarks, each against a baseline in the same run, written into BENCHMARKS.md.
+## Rounds of -count 1 rather than one -count N, so that a variant and its baseline alternate and a
+## drift in the machine's load hits both alike; the report takes the median of the rounds.
 BENCH_COUNT ?= 5
 BENCH_PACKAGES := ./pkg/ddb:pkg/ddb ./functions/status-updater:status-updater ./functions/status-query:status-query \
   ./functions/user-signup:user-signup ./internal/coldstart:coldstart
 bench: dynamodb-local bench-e2e
 	@for spec in $(BENCH_PACKAGES); do pkg=$${spec%%:*}; section=$${spec##*:}; \
 	  echo "== $$pkg"; \
-	  $(DDB_LOCAL_RUN) $(GO) test -run '^$$' -bench . -count $(BENCH_COUNT) $$pkg \
+	  $(DDB_LOCAL_RUN) bash -c "for round in \$$(seq $(BENCH_COUNT)); do $(GO) test -run '^\$$' -bench . -count 1 $$pkg || exit 1; done" \
 	    | $(GO) run ./internal/tools/benchreport -file BENCHMARKS.md -section $$section -cmd "make bench ($$pkg)"; \
 	done
 
