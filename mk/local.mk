@@ -76,7 +76,7 @@ LOCAL_FLAGS ?=
 LOCAL_USER  ?= demo@example.com
 
 ## up: start the local stack in the background; endpoints in $(LOCAL_STATE), log in $(LOCAL_LOG).
-up: build-host local-deps localstack dynamodb-local
+up: build-host local-deps localstack dynamodb-local trainstatus-cli
 	@mkdir -p $(LOCAL_RUN_DIR)
 	@if [ -f $(LOCAL_PID) ] && kill -0 $$(cat $(LOCAL_PID)) 2>/dev/null; then echo "local stack already running (pid $$(cat $(LOCAL_PID))); make down first"; exit 1; fi
 	@rm -f $(LOCAL_STATE)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/trainstatus/trainstatus/local/proc"
@@ -25,8 +28,31 @@ func writeEndpoints(w io.Writer, s stack.State) {
 	if s.User != nil {
 		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" %s/status\n", s.HTTPEndpoint)
+		fmt.Fprintf(w, "report a job's progress with the CLI (with the environment above), then watch it:\n")
+		fmt.Fprintf(w, "  export TRAINING_EVENTS_QUEUE_URL=%s TRAINSTATUS_API_URL=%s TRAINSTATUS_TOKEN=$TOKEN\n", s.QueueURL, s.HTTPEndpoint)
+		sub := tokenSubject(s.User.IDToken)
+		fmt.Fprintf(w, "  build/host/trainstatus send --request-id job-1 --user-id %s --status STARTED\n", sub)
+		fmt.Fprintf(w, "  build/host/trainstatus send --request-id job-1 --user-id %s --status IN_PROGRESS --progress 50 --message 'epoch 5/10'\n", sub)
+		fmt.Fprintf(w, "  build/host/trainstatus watch job-1\n")
 	}
 	fmt.Fprintf(w, "  curl -s -o /dev/null -w '%%{http_code}\\n' %s/status   # 401 without a token\n", s.HTTPEndpoint)
+}
+
+// tokenSubject reads the sub claim of a JWT without checking it (it is the token the stack itself
+// just issued), for the example commands; "<your sub>" if it cannot.
+func tokenSubject(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) == 3 {
+		if payload, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+			var claims struct {
+				Sub string `json:"sub"`
+			}
+			if json.Unmarshal(payload, &claims) == nil && claims.Sub != "" {
+				return claims.Sub
+			}
+		}
+	}
+	return "<your sub>"
 }
 
 // envLine is the environment that points the AWS SDKs and CLI at the local stack.
