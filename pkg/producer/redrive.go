@@ -108,30 +108,18 @@ func (d *DLQ) redriveOne(ctx context.Context, queueURL string, m deadletter.Mess
 		in.MessageGroupId = aws.String(groupOf(m))
 		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
 	}
-	var err error
-	for attempt := 1; ; attempt++ {
-		if _, err = d.api.SendMessage(ctx, in); err == nil || !Retryable(err) || attempt >= d.Retry.attempts() {
-			break
-		}
-		if werr := d.Retry.backoff(ctx, attempt); werr != nil {
-			err = werr
-			break
-		}
-	}
+	_, err := d.Retry.do(ctx, func() error {
+		_, err := d.api.SendMessage(ctx, in)
+		return err
+	})
 	if err != nil {
 		res.Failed = append(res.Failed, RedriveFailure{Message: m, Err: fmt.Errorf("send to %s: %w", queueURL, err)})
 		return false
 	}
-	for attempt := 1; ; attempt++ {
-		_, err = d.api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(d.url), ReceiptHandle: aws.String(m.ReceiptHandle)})
-		if err == nil || !Retryable(err) || attempt >= d.Retry.attempts() {
-			break
-		}
-		if werr := d.Retry.backoff(ctx, attempt); werr != nil {
-			err = werr
-			break
-		}
-	}
+	_, err = d.Retry.do(ctx, func() error {
+		_, err := d.api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(d.url), ReceiptHandle: aws.String(m.ReceiptHandle)})
+		return err
+	})
 	if err != nil {
 		res.Failed = append(res.Failed, RedriveFailure{Message: m, Sent: true, Err: fmt.Errorf("delete from dead-letter queue: %w", err)})
 		return false

@@ -49,6 +49,21 @@ func (r Retry) backoff(ctx context.Context, attempt int) error {
 
 func (r Retry) attempts() int { return max(r.MaxAttempts, 1) }
 
+// do calls f until it succeeds, fails for a reason that is not Retryable, or has been called
+// attempts() times, with a backoff before each call after the first. It returns the number of
+// calls and f's last error, or the context's error if a backoff was cut short.
+func (r Retry) do(ctx context.Context, f func() error) (attempts int, err error) {
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil || !Retryable(err) || attempt >= r.attempts() {
+			return attempt, err
+		}
+		if werr := r.backoff(ctx, attempt); werr != nil {
+			return attempt, werr
+		}
+	}
+}
+
 // Retryable reports whether a failed SQS call may succeed if made again: throttling, server
 // errors and network failures are; errors of the request itself (SenderFault, invalid
 // parameters, missing queue) and the caller's cancelled context are not.

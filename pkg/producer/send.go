@@ -23,16 +23,13 @@ func (c *Client) Send(ctx context.Context, e trainevent.Event) (string, error) {
 		MessageGroupId:         group,
 		MessageDeduplicationId: dedup,
 	}
-	for attempt := 1; ; attempt++ {
-		out, err := c.api.SendMessage(ctx, in)
-		if err == nil {
-			return aws.ToString(out.MessageId), nil
-		}
-		if !Retryable(err) || attempt >= c.Retry.attempts() {
-			return "", &sendError{event: e, attempts: attempt, err: err}
-		}
-		if werr := c.Retry.backoff(ctx, attempt); werr != nil {
-			return "", &sendError{event: e, attempts: attempt, err: werr}
-		}
+	var out *sqs.SendMessageOutput
+	attempts, err := c.Retry.do(ctx, func() (err error) {
+		out, err = c.api.SendMessage(ctx, in)
+		return err
+	})
+	if err != nil {
+		return "", &sendError{event: e, attempts: attempts, err: err}
 	}
+	return aws.ToString(out.MessageId), nil
 }
