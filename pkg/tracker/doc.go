@@ -7,7 +7,14 @@
 //     STARTED may be skipped: the first event seen creates the record in whatever state it says.
 //     SUCCESS and FAILED are final.
 //   - Events are ordered by (event_time, seq), stored as last_event (trainevent.Event.OrderKey).
-//     An event that is not newer than the last applied one never overwrites it.
+//     An event that is not newer than the last applied one never overwrites it, with one
+//     exception that ordered delivery itself implies: a SUCCESS or FAILED event that arrives after
+//     newer progress events of a job that is not final yet still ends the job, as it would have
+//     in order (the progress events after it would have been refused; stage times they set that
+//     are later than the final event are removed). Of two different final events, the first to
+//     arrive wins. An event with the same (event_time, seq) as the last applied one is a
+//     duplicate if it says the same (status, progress, message, error), and is refused otherwise
+//     (unless it is a final event ending a job that is not final).
 //   - progress, message and error always describe the last applied event; a SUCCESS without a
 //     progress value means 100.
 //   - Stage times (started_at, in_progress_at, finished_at) are the first time the job was seen in

@@ -15,7 +15,8 @@ import (
 )
 
 // lifecycle generates the events of one job, in order: maybe STARTED, some IN_PROGRESS (some
-// sharing an event time, told apart by seq), maybe one final event.
+// sharing an event time, told apart by seq), maybe one final event, and sometimes a progress
+// event stamped after the final one.
 func lifecycle(rng *rand.Rand, req string) []trainevent.Event {
 	var evs []trainevent.Event
 	at, seq := t0.Add(time.Duration(rng.IntN(1000))*time.Second), uint64(0)
@@ -39,14 +40,23 @@ func lifecycle(rng *rand.Rand, req string) []trainevent.Event {
 		ev.Message = fmt.Sprintf("epoch %d", i+1)
 		evs = append(evs, ev)
 	}
+	final := true
 	switch rng.IntN(4) {
 	case 0: // still running
+		final = false
 	case 1:
 		ev := next(tables.StatusFailed)
 		ev.Error = "CUDA out of memory"
 		evs = append(evs, ev)
 	default:
 		evs = append(evs, next(tables.StatusSuccess))
+	}
+	if final && rng.IntN(3) == 0 {
+		// A progress report stamped after the end (another worker, a skewed clock): delivered in
+		// order it is refused, and delivered first it must not keep the job running.
+		ev := next(tables.StatusInProgress)
+		ev.Progress, ev.Message = ptr(99), "late worker"
+		evs = append(evs, ev)
 	}
 	if len(evs) == 0 {
 		evs = append(evs, next(tables.StatusStarted))
@@ -69,10 +79,16 @@ func TestShuffledDuplicatedDeliveryEndsInOrderedState(t *testing.T) {
 					all = append(all, lifecycle(rng, req)...)
 				}
 				ordered, shuffled := newFixture(t), newFixture(t)
+				ended := map[string]bool{}
 				for _, ev := range all { // per request, lifecycle order is event order
-					if res, err := ordered.apply(ev); err != nil || res.Outcome != tracker.Applied {
-						t.Fatalf("in-order %s %s: %+v, %v", ev.RequestID, ev.Status, res, err)
+					want := tracker.Applied
+					if ended[ev.RequestID] {
+						want = tracker.Refused
 					}
+					if res, err := ordered.apply(ev); err != nil || res.Outcome != want {
+						t.Fatalf("in-order %s %s: %+v, %v; want %s", ev.RequestID, ev.Status, res, err, want)
+					}
+					ended[ev.RequestID] = ended[ev.RequestID] || ev.Status.Final()
 				}
 				var stream []trainevent.Event
 				for _, ev := range all {

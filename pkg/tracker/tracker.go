@@ -47,12 +47,36 @@ func (tr *Tracker) Apply(ctx context.Context, ev trainevent.Event) (Result, erro
 	}
 	order := ev.OrderKey()
 	switch {
-	case order == current.LastEvent:
+	case order == current.LastEvent && sameEvent(ev, current):
 		return Result{Outcome: Duplicate, Reason: "same event as the last applied"}, nil
+	case ev.Status.Final() && !current.Status.Final():
+		// In order, this final event would have ended the job and refused what came after it.
+		return tr.finishLate(ctx, ev, current)
+	case ev.Status.Final():
+		return Result{Outcome: Refused, Reason: fmt.Sprintf("the job already ended %s; the first final event to arrive wins", current.Status)}, nil
+	case order == current.LastEvent:
+		return Result{Outcome: Refused, Reason: "another event with the same event_time and seq was applied"}, nil
 	case order > current.LastEvent:
 		return Result{Outcome: Refused, Reason: fmt.Sprintf("%s -> %s is not allowed", current.Status, ev.Status)}, nil
 	}
 	return tr.fillLate(ctx, ev, current)
+}
+
+// sameEvent reports whether ev is the event the record last applied (a redelivery, or the same
+// report sent twice), as far as the record can tell.
+func sameEvent(ev trainevent.Event, item tables.StatusItem) bool {
+	progress := eventProgress(ev)
+	return item.Status == ev.Status && item.Message == ev.Message && item.Error == ev.Error &&
+		(progress == nil) == (item.Progress == nil) && (progress == nil || *progress == *item.Progress)
+}
+
+// eventProgress is the progress an event records: its own, or 100 for a SUCCESS without one.
+func eventProgress(ev trainevent.Event) *float64 {
+	if ev.Progress == nil && ev.Status == tables.StatusSuccess {
+		full := 100.0
+		return &full
+	}
+	return ev.Progress
 }
 
 // applyInOrder is the one write for an event that is the newest: it creates the record or moves
@@ -72,14 +96,7 @@ func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event) error 
 	} else {
 		u.SetIfNotExists(tables.AttrTimestamp, at)
 	}
-	progress := ev.Progress
-	if progress == nil && ev.Status == tables.StatusSuccess {
-		full := 100.0
-		progress = &full
-	}
-	setOrRemove(u, tables.AttrProgress, progress != nil, progress)
-	setOrRemove(u, tables.AttrMessage, ev.Message != "", ev.Message)
-	setOrRemove(u, tables.AttrError, ev.Error != "", ev.Error)
+	setEventFields(u, ev)
 
 	isNew := expression.AttributeNotExists(expression.Name(tables.AttrRequestID))
 	if from := allowedFrom[ev.Status]; len(from) > 0 {
@@ -93,6 +110,14 @@ func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event) error 
 		isNew = isNew.Or(moves)
 	}
 	return u.If(isNew).Run(ctx)
+}
+
+// setEventFields writes what describes the last applied event: progress, message, error.
+func setEventFields(u *ddb.Update[tables.StatusItem], ev trainevent.Event) {
+	progress := eventProgress(ev)
+	setOrRemove(u, tables.AttrProgress, progress != nil, progress)
+	setOrRemove(u, tables.AttrMessage, ev.Message != "", ev.Message)
+	setOrRemove(u, tables.AttrError, ev.Error != "", ev.Error)
 }
 
 func setOrRemove(u *ddb.Update[tables.StatusItem], name string, set bool, value any) {
@@ -140,4 +165,44 @@ func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current ta
 		return Result{}, err
 	}
 	return Result{Outcome: Filled, Reason: fmt.Sprintf("late event filled %v", filled)}, nil
+}
+
+// finishLate applies a final event that arrives after newer progress events of a job that is not
+// final yet. Delivered in order, the final event would have ended the job and every later event
+// would have been refused; so the record becomes what that gives: the final state, this event as
+// the last applied one, and no stage time later than it (those came from the refused events;
+// earlier ones still missing are filled when their events arrive). The condition re-checks, on the
+// server, that the record is still the one this decision was made on.
+func (tr *Tracker) finishLate(ctx context.Context, ev trainevent.Event, current tables.StatusItem) (Result, error) {
+	at := ddb.FormatTime(ev.EventTime)
+	u := tr.table.Update(ddb.Key{Partition: ev.RequestID}).
+		Set(tables.AttrStatus, ev.Status).
+		Set(tables.AttrUpdatedAt, at).
+		Set(tables.AttrLastEvent, ev.OrderKey()).
+		Set(tables.AttrExpiresAt, ev.EventTime.Add(tr.retention).Unix()).
+		Set(tables.AttrFinishedAt, at)
+	setEventFields(u, ev)
+	started := current.StartedAt
+	if started > at {
+		u.Remove(tables.AttrStartedAt)
+		started = ""
+	}
+	if current.InProgressAt > at {
+		u.Remove(tables.AttrInProgressAt)
+	}
+	if started == "" && at < current.Timestamp {
+		u.Set(tables.AttrTimestamp, at)
+	}
+	states := []expression.OperandBuilder{expression.Value(tables.StatusStarted), expression.Value(tables.StatusInProgress)}
+	cond := expression.Name(tables.AttrUserID).Equal(expression.Value(ev.UserID)).
+		And(expression.Name(tables.AttrLastEvent).Equal(expression.Value(current.LastEvent))).
+		And(expression.Name(tables.AttrStatus).In(states[0], states[1:]...))
+	err := u.If(cond).Run(ctx)
+	if errors.Is(err, ddb.ErrConditionFailed) {
+		return Result{}, fmt.Errorf("%w: request %s", ErrConcurrentUpdate, ev.RequestID)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: Applied, Reason: fmt.Sprintf("now %s (a final event that arrived after newer progress)", ev.Status)}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
 // TestEveryTransitionPair moves a job into each state, then sends a newer event of each state,
@@ -179,4 +180,75 @@ func secondsOf(s string) string {
 		}
 	}
 	return strings.Join(fields, " ")
+}
+
+// TestLateFinalEvent: a final event that arrives after newer progress events still ends the job,
+// as delivery in order would have, and the record ends where ordered delivery leaves it.
+func TestLateFinalEvent(t *testing.T) {
+	f := newFixture(t)
+	steps := []struct {
+		status  tables.Status
+		sec     int
+		want    tracker.Outcome
+		outcome string // "status in_progress_at timestamp finished_at" after the step, in seconds
+	}{
+		{tables.StatusInProgress, 30, tracker.Applied, "IN_PROGRESS 30 30 -"}, // stamped after the end
+		{tables.StatusSuccess, 20, tracker.Applied, "SUCCESS - 20 20"},        // the end arrives late
+		{tables.StatusInProgress, 10, tracker.Filled, "SUCCESS 10 10 20"},     // earlier progress fills in
+		{tables.StatusInProgress, 30, tracker.Refused, "SUCCESS 10 10 20"},    // redelivered: after the end
+		{tables.StatusFailed, 15, tracker.Refused, "SUCCESS 10 10 20"},        // a second final event
+		{tables.StatusSuccess, 20, tracker.Duplicate, "SUCCESS 10 10 20"},     // the end again
+	}
+	for i, st := range steps {
+		res, err := f.apply(event("late-end", st.status, st.sec, 0))
+		if err != nil || res.Outcome != st.want {
+			t.Fatalf("step %d (%s at %d): %+v, %v; want %s", i, st.status, st.sec, res, err, st.want)
+		}
+		item, _ := f.item("late-end")
+		got := fmt.Sprintf("%s %s", item.Status, secondsOf(orDash(item.InProgressAt)+" "+orDash(item.Timestamp)+" "+orDash(item.FinishedAt)))
+		if got != st.outcome {
+			t.Errorf("step %d: record %q, want %q", i, got, st.outcome)
+		}
+	}
+	if item, _ := f.item("late-end"); item.LastEvent != event("", tables.StatusSuccess, 20, 0).OrderKey() {
+		t.Errorf("last_event %s, want the SUCCESS event's", item.LastEvent)
+	}
+}
+
+// TestSameOrderKey: an event with the same (event_time, seq) as the last applied one is a
+// duplicate only if it says the same; a final event with the same key still ends the job.
+func TestSameOrderKey(t *testing.T) {
+	f := newFixture(t)
+	first := event("same-key", tables.StatusInProgress, 5, 0)
+	first.Progress, first.Message = ptr(40), "epoch 4"
+	if _, err := f.apply(first); err != nil {
+		t.Fatal(err)
+	}
+	other := first
+	other.Message = "epoch 4 (other worker)"
+	done := event("same-key", tables.StatusSuccess, 5, 0)
+	cases := []struct {
+		ev         trainevent.Event
+		want       tracker.Outcome
+		wantStatus tables.Status
+	}{
+		{first, tracker.Duplicate, tables.StatusInProgress},
+		{other, tracker.Refused, tables.StatusInProgress},
+		{done, tracker.Applied, tables.StatusSuccess},
+		{done, tracker.Duplicate, tables.StatusSuccess},
+	}
+	for i, tc := range cases {
+		res, err := f.apply(tc.ev)
+		item, _ := f.item("same-key")
+		if err != nil || res.Outcome != tc.want || item.Status != tc.wantStatus {
+			t.Errorf("case %d: %+v, %v, status %s; want %s, %s", i, res, err, item.Status, tc.want, tc.wantStatus)
+		}
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
