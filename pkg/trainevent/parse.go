@@ -22,54 +22,57 @@ func Parse(body []byte) (Event, error) {
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		return Event{}, &FieldError{Field: FieldBody, Reason: "must be a JSON object", Err: err}
 	}
-	var e Event
-	var err error
-	if e.RequestID, err = stringField(raw, "request_id"); err != nil {
-		return Event{}, err
+	e, err := decode(raw)
+	if verr := e.Validate(); verr != nil {
+		// After a refusal, e holds the fields before the refused one and zero values from it on.
+		// Validate refuses those zero values at the refused field or not at all (the required
+		// fields come first), so a problem it finds in another field is in an earlier one.
+		if err == nil || verr.(*FieldError).Field != err.Field {
+			return Event{}, verr
+		}
 	}
-	if err := checkRequestID(e.RequestID); err != nil {
-		return Event{}, err
-	}
-	if e.UserID, err = stringField(raw, "user_id"); err != nil {
-		return Event{}, err
-	}
-	if err := checkUserID(e.UserID); err != nil {
-		return Event{}, err
-	}
-	status, err := stringField(raw, "status")
 	if err != nil {
 		return Event{}, err
 	}
+	return e, nil
+}
+
+// decode fills an event from raw, one field at a time in the order of the package
+// documentation, and stops at the first value of the wrong type or form (the value checks
+// are Validate's).
+func decode(raw map[string]json.RawMessage) (e Event, err *FieldError) {
+	if e.RequestID, err = stringField(raw, "request_id"); err != nil {
+		return e, err
+	}
+	if e.UserID, err = stringField(raw, "user_id"); err != nil {
+		return e, err
+	}
+	status, err := stringField(raw, "status")
+	if err != nil {
+		return e, err
+	}
 	if status == "" {
-		return Event{}, fieldErr("status", "is required")
+		return e, fieldErr("status", "is required")
 	}
 	st, ok := ParseStatus(status)
 	if !ok {
-		return Event{}, fieldErr("status", "must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
+		return e, fieldErr("status", "must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
 	}
 	e.Status = st
 	if e.EventTime, err = timeField(raw, "event_time"); err != nil {
-		return Event{}, err
+		return e, err
 	}
 	if e.Seq, err = seqField(raw, "seq"); err != nil {
-		return Event{}, err
+		return e, err
 	}
 	if e.Progress, err = progressField(raw, "progress"); err != nil {
-		return Event{}, err
+		return e, err
 	}
 	if e.Message, err = stringField(raw, "message"); err != nil {
-		return Event{}, err
+		return e, err
 	}
-	if err := checkText("message", e.Message, MaxMessageLen); err != nil {
-		return Event{}, err
-	}
-	if e.Error, err = stringField(raw, "error"); err != nil {
-		return Event{}, err
-	}
-	if err := checkText("error", e.Error, MaxErrorLen); err != nil {
-		return Event{}, err
-	}
-	return e, nil
+	e.Error, err = stringField(raw, "error")
+	return e, err
 }
 
 // present returns the raw value of key, or false when it is absent or null.
@@ -81,7 +84,7 @@ func present(raw map[string]json.RawMessage, key string) (json.RawMessage, bool)
 	return v, true
 }
 
-func stringField(raw map[string]json.RawMessage, key string) (string, error) {
+func stringField(raw map[string]json.RawMessage, key string) (string, *FieldError) {
 	v, ok := present(raw, key)
 	if !ok {
 		return "", nil
@@ -93,13 +96,11 @@ func stringField(raw map[string]json.RawMessage, key string) (string, error) {
 	return s, nil
 }
 
-func timeField(raw map[string]json.RawMessage, key string) (time.Time, error) {
-	s, err := stringField(raw, key)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if s == "" {
-		return time.Time{}, fieldErr(key, "is required")
+// timeField returns the zero time for an absent or empty time: Validate requires one.
+func timeField(raw map[string]json.RawMessage, key string) (time.Time, *FieldError) {
+	s, ferr := stringField(raw, key)
+	if ferr != nil || s == "" {
+		return time.Time{}, ferr
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err == nil && !strictTail(s) {
@@ -108,14 +109,10 @@ func timeField(raw map[string]json.RawMessage, key string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, &FieldError{Field: key, Reason: "must be an RFC 3339 time", Err: err}
 	}
-	t = t.UTC().Truncate(time.Microsecond)
-	if err := checkTime(t); err != nil {
-		return time.Time{}, err
-	}
-	return t, nil
+	return t.UTC().Truncate(time.Microsecond), nil
 }
 
-func seqField(raw map[string]json.RawMessage, key string) (uint64, error) {
+func seqField(raw map[string]json.RawMessage, key string) (uint64, *FieldError) {
 	v, ok := present(raw, key)
 	if !ok {
 		return 0, nil
@@ -126,13 +123,13 @@ func seqField(raw map[string]json.RawMessage, key string) (uint64, error) {
 		}
 	}
 	n, err := strconv.ParseUint(string(v), 10, 64)
-	if err != nil || n > MaxSeq {
+	if err != nil { // beyond uint64; Validate refuses the rest above MaxSeq
 		return 0, fieldErr(key, "must be at most 2^53-1")
 	}
 	return n, nil
 }
 
-func progressField(raw map[string]json.RawMessage, key string) (*float64, error) {
+func progressField(raw map[string]json.RawMessage, key string) (*float64, *FieldError) {
 	v, ok := present(raw, key)
 	if !ok {
 		return nil, nil
@@ -143,9 +140,6 @@ func progressField(raw map[string]json.RawMessage, key string) (*float64, error)
 	}
 	if err := json.Unmarshal(v, &p); err != nil {
 		return nil, &FieldError{Field: key, Reason: "must be a number from 0 to 100", Err: err}
-	}
-	if err := checkProgress(p); err != nil {
-		return nil, err
 	}
 	return &p, nil
 }
