@@ -120,10 +120,34 @@ func TestOwnerMismatchIsDeadLettered(t *testing.T) {
 func TestFailedDeadLetterSendIsRetried(t *testing.T) {
 	f := newFixture(t)
 	f.queue.fail = true
-	ev := loadEvent(t, "poison.json")
-	resp := f.handle(ev)
-	if len(resp.BatchItemFailures) != len(ev.Records) {
-		t.Errorf("%d of %d poison messages reported for retry when the DLQ is down", len(resp.BatchItemFailures), len(ev.Records))
+	poison := loadEvent(t, "poison.json")
+	clean := loadEvent(t, "clean-run.json")
+	batch := sqsEvent(poison.Records[0].EventSourceARN, append(clean.Records, poison.Records...)...)
+	resp := f.handle(batch)
+	var want []string
+	for _, r := range poison.Records {
+		want = append(want, r.MessageId)
+	}
+	if got := failedIDs(resp); !slices.Equal(got, want) {
+		t.Errorf("failures %v, want exactly the poison messages %v", got, want)
+	}
+	if n := strings.Count(f.logs.String(), "sending it to the dead-letter queue failed"); n != len(poison.Records) {
+		t.Errorf("%d log lines say the dead-letter send failed, want %d", n, len(poison.Records))
+	}
+	if item := f.item("job-clean-001"); item.Status != tables.StatusSuccess {
+		t.Errorf("the valid messages of the batch were held back: %+v", item)
+	}
+	if n := f.ddb.updates.Load(); n != int64(len(clean.Records)) {
+		t.Errorf("%d writes, want one per valid message (%d)", n, len(clean.Records))
+	}
+}
+
+func TestDeadLetterQueueMisconfiguredFailsTheInvocation(t *testing.T) {
+	f := newFixture(t)
+	f.queue.failWith = &smithy.GenericAPIError{Code: "AWS.SimpleQueueService.NonExistentQueue", Message: "no queue", Fault: smithy.FaultClient}
+	_, err := f.h.Handle(context.Background(), loadEvent(t, "poison.json"))
+	if err == nil || !strings.Contains(err.Error(), "dead-letter queue") || !strings.Contains(f.logs.String(), "misconfigured") {
+		t.Errorf("got %v; logs:\n%s", err, f.logs)
 	}
 }
 

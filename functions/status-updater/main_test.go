@@ -31,14 +31,18 @@ const testDLQ = "http://127.0.0.1:1/000000000000/training-events-dlq"
 
 // fakeQueue records what the handler dead-letters; fail makes every send fail.
 type fakeQueue struct {
-	mu   sync.Mutex
-	sent []*sqs.SendMessageInput
-	fail bool
+	mu       sync.Mutex
+	sent     []*sqs.SendMessageInput
+	fail     bool
+	failWith error
 }
 
 func (q *fakeQueue) SendMessage(_ context.Context, in *sqs.SendMessageInput, _ ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if q.failWith != nil {
+		return nil, q.failWith
+	}
 	if q.fail {
 		return nil, errors.New("sqs: connection reset")
 	}

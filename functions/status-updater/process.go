@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
@@ -59,24 +60,31 @@ func (h *Handler) deadLetter(ctx context.Context, j job, reason string) messageR
 		RequestID: j.requestID, FailedAt: time.Now(),
 	})
 	if _, err := h.DeadLetters.SendMessage(ctx, in); err != nil {
-		return messageResult{fate: fateRetry, outcome: "retry",
+		r := messageResult{fate: fateRetry, outcome: "retry",
 			reason: fmt.Sprintf("invalid (%s), and sending it to the dead-letter queue failed: %v", reason, err)}
+		if isMisconfiguration(err) {
+			r.misconfig = fmt.Errorf("dead-letter queue %s: %w", h.DeadLetterURL, err)
+		}
+		return r
 	}
 	return messageResult{fate: fateDone, outcome: "invalid", reason: reason}
 }
 
-// isMisconfiguration reports errors that no message can avoid: a missing table, missing
-// permissions, bad credentials.
+// isMisconfiguration reports errors that no message can avoid: a missing table or queue, missing
+// permissions (on DynamoDB, SQS or the queue's KMS key), bad credentials.
 func isMisconfiguration(err error) bool {
 	var notFound *types.ResourceNotFoundException
-	if errors.As(err, &notFound) {
+	var noQueue *sqstypes.QueueDoesNotExist
+	if errors.As(err, &notFound) || errors.As(err, &noQueue) {
 		return true
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		switch apiErr.ErrorCode() {
-		case "AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException",
-			"MissingAuthenticationTokenException", "ExpiredTokenException":
+		case "AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidSignatureException",
+			"MissingAuthenticationTokenException", "ExpiredTokenException", "InvalidClientTokenId",
+			"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist",
+			"KMS.AccessDeniedException", "KMS.DisabledException", "KMS.NotFoundException":
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 )
 
@@ -120,7 +121,13 @@ func IsRetryable(err error) bool {
 		return true
 	}
 	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
-		return true
+		return true // throttling codes, 5xx, timeouts, broken connections
+	}
+	// An answer the service gave: DynamoDB's own errors often come without a fault type, so the
+	// HTTP status decides. A 4xx that is not throttling (checked above) is about the request.
+	var resp *awshttp.ResponseError
+	if errors.As(err, &resp) && resp.HTTPStatusCode() != 0 {
+		return resp.HTTPStatusCode() >= 500
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {

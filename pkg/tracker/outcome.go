@@ -47,15 +47,6 @@ var allowedFrom = map[tables.Status][]tables.Status{
 	tables.StatusFailed:     {tables.StatusStarted, tables.StatusInProgress},
 }
 
-// Allowed reports whether a newer event may move a job from one state to another.
-func Allowed(from, to tables.Status) bool {
-	for _, s := range allowedFrom[to] {
-		if s == from {
-			return true
-		}
-	}
-	return false
-}
 
 // stageAttribute is the stage time an event of status s sets.
 func stageAttribute(s tables.Status) string {
