@@ -47,7 +47,6 @@ var allowedFrom = map[tables.Status][]tables.Status{
 	tables.StatusFailed:     {tables.StatusStarted, tables.StatusInProgress},
 }
 
-
 // stageAttribute is the stage time an event of status s sets.
 func stageAttribute(s tables.Status) string {
 	switch s {
