@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/trainstatus/trainstatus/local/proc"
@@ -22,9 +23,11 @@ type Emulator struct {
 	rie    string
 	index  int
 	log    *slog.Logger
-	addr   string // --runtime-interface-emulator-address
-	proc   *proc.Process
 	client *http.Client
+
+	mu   sync.Mutex    // guards addr and proc, replaced by Restart while Stop may read them
+	addr string        // --runtime-interface-emulator-address
+	proc *proc.Process // nil until started
 }
 
 // StartEmulator starts the emulator binary rie for fn on two free loopback ports and returns
@@ -64,24 +67,31 @@ func (e *Emulator) start(ctx context.Context) error {
 		p.Stop(time.Second)
 		return err
 	}
+	e.mu.Lock()
 	e.addr, e.proc = addr, p
+	e.mu.Unlock()
 	return nil
 }
 
 // Addr is the emulator's own invoke address.
-func (e *Emulator) Addr() string { return e.addr }
+func (e *Emulator) Addr() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.addr
+}
 
 // Restart replaces the emulator process by a fresh one (after a crash or a timeout).
 func (e *Emulator) Restart(ctx context.Context) error {
-	e.proc.Stop(2 * time.Second)
+	e.Stop()
 	return e.start(ctx)
 }
 
 // Stop ends the emulator and its bootstrap.
 func (e *Emulator) Stop() {
-	if e.proc != nil {
-		e.proc.Stop(2 * time.Second)
-	}
+	e.mu.Lock()
+	p := e.proc
+	e.mu.Unlock()
+	p.Stop(2 * time.Second) // nil-safe
 }
 
 // invoke sends one invoke to the emulator. It is not cut short by ctx: an invoke abandoned
@@ -90,7 +100,7 @@ func (e *Emulator) Stop() {
 func (e *Emulator) invoke(ctx context.Context, requestID string, payload []byte) (res Result, restart bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.fn.Timeout+10*time.Second)
 	defer cancel()
-	url := "http://" + e.addr + "/2015-03-31/functions/function/invocations"
+	url := "http://" + e.Addr() + "/2015-03-31/functions/function/invocations"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
 	if err != nil {
 		return Result{}, false, err

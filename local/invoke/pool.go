@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 )
+
+// stopWait bounds how long Pool.Stop waits for in-flight invokes to give their emulators back
+// before it ends them anyway.
+const stopWait = 2 * time.Second
 
 // Pool is a function's emulators; each serves one invoke at a time, so the pool's size is the
 // function's concurrency. Invokes beyond it wait for a free emulator.
@@ -14,6 +19,11 @@ type Pool struct {
 	log  *slog.Logger
 	all  []*Emulator
 	free chan *Emulator
+
+	// mu guards stopped; Invoke holds it for reading while it restarts an emulator, so that
+	// once Stop has set stopped no emulator is started again.
+	mu      sync.RWMutex
+	stopped bool
 }
 
 // StartPool starts fn.Concurrency emulators for fn.
@@ -43,18 +53,35 @@ func (p *Pool) Invoke(ctx context.Context, requestID string, payload []byte) (Re
 	start := time.Now()
 	res, restart, err := e.invoke(ctx, requestID, payload)
 	if restart {
-		if rerr := e.Restart(context.WithoutCancel(ctx)); rerr != nil {
+		p.mu.RLock()
+		if p.stopped {
+			err = errors.Join(err, errors.New("emulator not restarted: pool stopped"))
+		} else if rerr := e.Restart(context.WithoutCancel(ctx)); rerr != nil {
 			p.log.Error("emulator restart failed", "function", p.fn.Name, "emulator", e.index, "err", rerr)
 			err = errors.Join(err, rerr)
 		} else {
 			p.log.Warn("emulator restarted", "function", p.fn.Name, "emulator", e.index, "after", time.Since(start).String())
 		}
+		p.mu.RUnlock()
 	}
 	return res, err
 }
 
-// Stop ends every emulator of the pool.
+// Stop ends every emulator of the pool: no emulator is restarted once it is called, and it waits
+// up to stopWait for in-flight invokes to give their emulators back before ending them all.
 func (p *Pool) Stop() {
+	p.mu.Lock() // waits for restarts under way
+	p.stopped = true
+	p.mu.Unlock()
+	deadline := time.After(stopWait)
+wait:
+	for range p.all {
+		select {
+		case <-p.free:
+		case <-deadline:
+			break wait
+		}
+	}
 	for _, e := range p.all {
 		e.Stop()
 	}
