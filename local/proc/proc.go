@@ -37,6 +37,11 @@ func Start(log *slog.Logger, name string, cmd *exec.Cmd) (*Process, error) {
 	if cmd.Stderr == nil {
 		cmd.Stderr = lineLogger(log, name)
 	}
+	if cmd.WaitDelay == 0 {
+		// A descendant that left the group may hold the output pipes open: Wait must still
+		// return once the process has exited.
+		cmd.WaitDelay = waitDelay
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
@@ -57,10 +62,19 @@ func (p *Process) Done() <-chan struct{} { return p.done }
 // Err returns how the process ended, once Done is closed.
 func (p *Process) Err() error { return p.err }
 
+// waitDelay bounds how long Wait waits for the output pipes once the process has exited.
+const waitDelay = 2 * time.Second
+
 // Stop sends SIGTERM to the process group, then SIGKILL after grace, and waits for the exit.
 func (p *Process) Stop(grace time.Duration) {
 	if p == nil {
 		return
+	}
+	var exited bool
+	select {
+	case <-p.done:
+		exited = true
+	default:
 	}
 	_ = syscall.Kill(-p.Pid(), syscall.SIGTERM)
 	select {
@@ -69,8 +83,11 @@ func (p *Process) Stop(grace time.Duration) {
 		_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
 		<-p.done
 	}
-	// Anything the child left in its group goes too.
-	_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
+	// Anything the child left in its group goes too; not if it had exited before Stop, as its
+	// group id may since have been reused.
+	if !exited {
+		_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
+	}
 }
 
 // WaitTCP waits until addr accepts connections, the process exits, or ctx or limit ends.

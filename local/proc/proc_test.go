@@ -3,12 +3,14 @@ package proc
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -81,4 +83,40 @@ func liveInGroup(t *testing.T, pgid int) []string {
 		}
 	}
 	return left
+}
+
+// TestStopWithEscapedDescendant leaves a descendant in its own session holding the output
+// pipes: Stop must still return once the process itself has exited.
+func TestStopWithEscapedDescendant(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	cmd := exec.Command("sh", "-c", `setsid sh -c 'echo $$ > "$0"; exec sleep 60' "$0" & wait`, pidFile)
+	p, err := Start(log, "sh", cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	deadline := time.Now().Add(5 * time.Second)
+	for pid == 0 && time.Now().Before(deadline) {
+		b, _ := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		time.Sleep(10 * time.Millisecond)
+	}
+	if pid == 0 {
+		t.Fatal("the descendant did not start")
+	}
+	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
+	start := time.Now()
+	stopped := make(chan struct{})
+	go func() { p.Stop(500 * time.Millisecond); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(500*time.Millisecond + waitDelay + 3*time.Second):
+		t.Fatalf("Stop still blocked after %s", time.Since(start))
+	}
+	select {
+	case <-p.Done():
+	default:
+		t.Fatal("not done after Stop")
+	}
 }
