@@ -35,7 +35,7 @@ type Config struct {
 	LogLevel     string // the functions' LOG_LEVEL
 
 	// Events queue and its event source mapping.
-	VisibilityTimeout time.Duration // local default 30 s (AWS: deploy.VisibilityTimeout)
+	VisibilityTimeout time.Duration // default deploy.VisibilityTimeout(BatchingWindow), as infra/
 	MaxReceiveCount   int
 	BatchSize         int
 	BatchingWindow    time.Duration
@@ -64,7 +64,7 @@ func Defaults() Config {
 		UserTable:          "trainstatus-local-users",
 		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
 		LogLevel:           deploy.DefaultLogLevel,
-		VisibilityTimeout:  30 * time.Second,
+		VisibilityTimeout:  deploy.VisibilityTimeout(deploy.MaxBatchingWindow),
 		MaxReceiveCount:    deploy.MaxReceiveCount,
 		BatchSize:          deploy.BatchSize,
 		BatchingWindow:     deploy.MaxBatchingWindow,
@@ -101,7 +101,7 @@ func (c Config) fill(root string) Config {
 	set(&c.CursorSecret, d.CursorSecret)
 	set(&c.LogLevel, d.LogLevel)
 	if c.VisibilityTimeout <= 0 {
-		c.VisibilityTimeout = d.VisibilityTimeout
+		c.VisibilityTimeout = deploy.VisibilityTimeout(c.BatchingWindow)
 	}
 	if c.MaxReceiveCount <= 0 {
 		c.MaxReceiveCount = d.MaxReceiveCount
