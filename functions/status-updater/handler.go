@@ -68,6 +68,11 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 				switch {
 				case failed && fifo:
 					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "an earlier message of its FIFO group failed"}
+				case failed:
+					// The same item just failed (throttled partition, faults): its later messages
+					// would most likely fail too, each after its own retries. They come back with
+					// the failed one instead.
+					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "an earlier message of the same request failed"}
 				case time.Until(deadline) < h.Margin:
 					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "invocation deadline is near"}
 				default:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,8 +162,13 @@ func TestFaultsAreRetriedAndConverge(t *testing.T) {
 		"job-f-3": &smithy.GenericAPIError{Code: "ThrottlingException", Message: "rate exceeded", Fault: smithy.FaultClient},
 	}
 	f := newFixture(t)
+	var mu sync.Mutex
+	attempts := map[string]int{}
 	f.ddb.fault = func(in *dynamodb.UpdateItemInput) error {
 		id := in.Key[tables.AttrRequestID].(*types.AttributeValueMemberS).Value
+		mu.Lock()
+		attempts[id]++
+		mu.Unlock()
 		return faults[id]
 	}
 	var records []events.SQSMessage
@@ -184,6 +190,11 @@ func TestFaultsAreRetriedAndConverge(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Fatalf("failures %v, want %v", got, want)
+	}
+	for id := range faults {
+		if attempts[id] != 1 {
+			t.Errorf("%s: %d writes tried; after its first failure the request's later messages should not be", id, attempts[id])
+		}
 	}
 	// Redeliver what failed, now that DynamoDB is healthy again.
 	f.ddb.fault = nil

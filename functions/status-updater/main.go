@@ -39,10 +39,12 @@ func main() {
 	lambda.Start(h.Handle)
 }
 
-// limits bound each SDK call. A hung connection is abandoned after 2 s and retried, instead of
-// holding its message until the invocation's deadline; throttles back off at most 1 s. Each call
-// is also bounded by the invocation's deadline less half of DEADLINE_MARGIN_MS.
-var limits = awsconfig.Limits{AttemptTimeout: 2 * time.Second, MaxAttempts: 4, MaxBackoff: time.Second}
+// limits bound each SDK call: a hung connection is abandoned after 1.5 s and retried, instead of
+// holding its message until the invocation's deadline, and a failing call gives up within 5.5 s
+// (3 attempts, backoff at most 500 ms), so that the message is reported for redelivery well
+// within the queue's visibility timeout. Each call is also bounded by the invocation's deadline
+// less half of DEADLINE_MARGIN_MS.
+var limits = awsconfig.Limits{AttemptTimeout: 1500 * time.Millisecond, MaxAttempts: 3, MaxBackoff: 500 * time.Millisecond}
 
 func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	table := os.Getenv(tables.EnvStatusTable)
