@@ -26,8 +26,9 @@ import (
 )
 
 // visibilityTimeout of the test's queue: longer than a status-updater invocation whose writes all
-// fail (the SDK's three attempts with backoff take up to about 6 s), so a message is redelivered
-// only after its invocation reported it, and short enough for a quick test.
+// fail (each call gives up within 5.5 s: 3 attempts of at most 1.5 s, backoff at most 500 ms; and
+// after one failure a request's later messages are not tried), so a message is redelivered only
+// after its invocation reported it, and short enough for a quick test.
 const visibilityTimeout = 8 * time.Second
 
 // TestEndToEnd drives the whole local stack from the outside; see the package documentation.
