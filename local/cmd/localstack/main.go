@@ -36,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.SQSAddr, "sqs-addr", d.SQSAddr, "fauxqs address")
 	fs.StringVar(&cfg.CognitoAddr, "cognito-addr", d.CognitoAddr, "cognito-local address")
 	fs.StringVar(&cfg.DynamoDBEndpoint, "dynamodb-endpoint", os.Getenv(ddbtest.EnvEndpoint), "running DynamoDB Local (default $"+ddbtest.EnvEndpoint+"; empty: start one)")
-	fs.DurationVar(&cfg.VisibilityTimeout, "visibility-timeout", d.VisibilityTimeout, "events queue visibility timeout")
+	fs.DurationVar(&cfg.VisibilityTimeout, "visibility-timeout", 0, "events queue visibility timeout (default: as infra/, 6 x status-updater's timeout + the batching window)")
 	fs.IntVar(&cfg.MaxReceiveCount, "max-receive-count", d.MaxReceiveCount, "receives before dead-lettering")
 	fs.IntVar(&cfg.BatchSize, "batch-size", d.BatchSize, "event source batch size (1-10)")
 	fs.DurationVar(&cfg.BatchingWindow, "batching-window", d.BatchingWindow, "event source batching window")
