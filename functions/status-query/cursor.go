@@ -6,10 +6,10 @@ const maxCursorLen = 1024
 
 var errInvalidCursor = badRequest(CodeInvalidCursor, "cursor is not one this API gave for this listing")
 
-// wellFormedCursor checks the bound status-query sets on a cursor: at most maxCursorLen
+// cursorWithinBound checks the bound status-query sets on a cursor: at most maxCursorLen
 // characters. pkg/ddb judges the rest (strict base64url, no line breaks, the signature and its
 // scope) before any DynamoDB call, and refuses a cursor with ddb.ErrInvalidCursor, which the
 // handler answers with errInvalidCursor.
-func wellFormedCursor(s string) bool {
+func cursorWithinBound(s string) bool {
 	return len(s) <= maxCursorLen
 }

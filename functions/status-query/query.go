@@ -16,7 +16,7 @@ const (
 // ListQuery is a checked GET /status query.
 type ListQuery struct {
 	Limit  int
-	Cursor string        // "" for the first page; well-formed, not yet verified
+	Cursor string        // "" for the first page; length-checked only: pkg/ddb verifies it
 	Status tables.Status // "" for every status
 }
 
@@ -62,7 +62,7 @@ func parseListQuery(raw string) (ListQuery, *apiError) {
 		q.Status = st
 	}
 	if s := values.Get("cursor"); s != "" {
-		if !wellFormedCursor(s) {
+		if !cursorWithinBound(s) {
 			return q, errInvalidCursor
 		}
 		q.Cursor = s
