@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -90,33 +90,21 @@ type fixture struct {
 	table   *ddb.Table[tables.StatusItem]
 	queue   *fakeQueue
 	h       *Handler
-	logs    *bytes.Buffer
+	logs    *syncbuf.Buffer
 	metrics *bytes.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
 	client := &countingDDB{Client: ddbtest.Client(t)}
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema)
-	f := &fixture{t: t, ddb: client, table: table, queue: &fakeQueue{}, logs: &bytes.Buffer{}, metrics: &bytes.Buffer{}}
+	f := &fixture{t: t, ddb: client, table: table, queue: &fakeQueue{}, logs: &syncbuf.Buffer{}, metrics: &bytes.Buffer{}}
 	f.h = &Handler{
 		Applier: tracker.New(table, 0), DeadLetters: f.queue, DeadLetterURL: testDLQ,
-		Log:         slog.New(slog.NewJSONHandler(&syncWriter{w: f.logs}, nil)),
+		Log:         slog.New(slog.NewJSONHandler(f.logs, nil)),
 		Metrics:     NewMetricsWriter(f.metrics, "trainstatus", "status-updater"),
 		Concurrency: 4, Margin: 200 * time.Millisecond,
 	}
 	return f
-}
-
-// syncWriter serialises concurrent log writes into a buffer.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 func (f *fixture) handle(ev events.SQSEvent) events.SQSEventResponse {

@@ -1,9 +1,9 @@
 package cognito_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -44,7 +44,7 @@ func (s *seen) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestSignUpTriggerAndTokens(t *testing.T) {
 	tools := testenv.Tools(t)
 	ctx := context.Background()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	router, err := invoke.StartRouter(ctx, log, tools.RIE, []invoke.Function{
 		{Name: "user-signup", Bootstrap: testenv.Bootstrap(t), Timeout: 3 * time.Second}})
@@ -130,15 +130,3 @@ func TestSignUpTriggerAndTokens(t *testing.T) {
 		t.Errorf("another client's authorizer: err %v, want ErrAudience", err)
 	}
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

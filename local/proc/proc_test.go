@@ -3,6 +3,7 @@ package proc
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"io"
 	"log/slog"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,7 +19,7 @@ import (
 // TestLogsAndStop runs a shell that prints plain, coloured and JSON lines and leaves a child
 // behind in its group; Stop must end both, and each line must be logged as expected.
 func TestLogsAndStop(t *testing.T) {
-	buf := &lockedBuffer{}
+	buf := &syncbuf.Buffer{}
 	log := slog.New(slog.NewJSONHandler(buf, nil))
 	cmd := exec.Command("sh", "-c", `echo plain; printf '\033[32mgreen\033[39m\n'; echo '{"level":"INFO","msg":"x"}'; sleep 60 & echo child $!; wait`)
 	p, err := Start(log, "sh", cmd)
@@ -120,22 +120,4 @@ func TestStopWithEscapedDescendant(t *testing.T) {
 	default:
 		t.Fatal("not done after Stop")
 	}
-}
-
-// lockedBuffer is a bytes.Buffer the process's log copier writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
