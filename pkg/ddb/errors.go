@@ -7,9 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/pkg/awserr"
 )
 
 // Sentinel errors. Every error returned by a Table wraps one of these or an SDK error, inside an
@@ -120,18 +118,5 @@ func IsRetryable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return true
 	}
-	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
-		return true // throttling codes, 5xx, timeouts, broken connections
-	}
-	// An answer the service gave: DynamoDB's own errors often come without a fault type, so the
-	// HTTP status decides. A 4xx that is not throttling (checked above) is about the request.
-	var resp *awshttp.ResponseError
-	if errors.As(err, &resp) && resp.HTTPStatusCode() != 0 {
-		return resp.HTTPStatusCode() >= 500
-	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorFault() != smithy.FaultClient
-	}
-	return true
+	return awserr.Transient(err) != aws.FalseTernary
 }

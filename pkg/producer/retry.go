@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/pkg/awserr"
 )
 
 // Retry bounds the package's own retries (on top of the SDK's retries of each call).
@@ -71,16 +71,19 @@ func Retryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	if retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary ||
-		retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary {
+	var apiErr smithy.APIError
+	isAPI := errors.As(err, &apiErr)
+	if isAPI && serverCodes[apiErr.ErrorCode()] {
 		return true
 	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorFault() == smithy.FaultServer || serverCodes[apiErr.ErrorCode()]
+	switch awserr.Transient(err) {
+	case aws.TrueTernary:
+		return true
+	case aws.FalseTernary:
+		return false
 	}
-	var invalid smithy.InvalidParamsError
-	return !errors.As(err, &invalid)
+	// An answer of unknown kind is not retried; a failure with no answer (the network) is.
+	return !isAPI
 }
 
 // serverCodes are SQS error codes of passing server trouble that the SDK's lists miss.
