@@ -59,7 +59,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		interval: *interval,
 		wait:     *wait,
 		now:      e.now,
-		bar:      &bar{w: e.stdout, tty: isTerminal(e.stdout)},
+		bar:      &bar{w: e.stdout, tty: isTerminal(e.stdout), width: terminalWidth(e.stdout)},
 		warn:     e.stderr,
 	}
 	if *timeout > 0 {
@@ -264,12 +264,13 @@ func clock(d time.Duration) string {
 type bar struct {
 	w     io.Writer
 	tty   bool
+	width int  // columns of the terminal, 0 if unknown
 	drawn bool // a line is on screen without its newline
 }
 
 func (b *bar) draw(s string) {
 	if b.tty {
-		fmt.Fprintf(b.w, "\r%s\x1b[K", s)
+		fmt.Fprintf(b.w, "\r%s\x1b[K", fit(s, b.width))
 		b.drawn = true
 		return
 	}

@@ -260,3 +260,22 @@ func TestBar(t *testing.T) {
 		})
 	}
 }
+
+func TestFit(t *testing.T) {
+	cases := []struct {
+		s     string
+		width int
+		want  string
+	}{
+		{"job-1  [###...]  50%", 0, "job-1  [###...]  50%"},
+		{"job-1  [###...]  50%", 80, "job-1  [###...]  50%"},
+		{"job-1  [###...]  50%", 21, "job-1  [###...]  50%"},
+		{"job-1  [###...]  50%", 20, "job-1  [###...]  5…"},
+		{"épochs ééé", 6, "époc…"},
+	}
+	for _, tc := range cases {
+		if got := fit(tc.s, tc.width); got != tc.want {
+			t.Errorf("fit(%q, %d) = %q, want %q", tc.s, tc.width, got, tc.want)
+		}
+	}
+}
