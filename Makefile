@@ -23,7 +23,7 @@ FUNCTIONS := status-updater user-signup status-query
 
 include mk/*.mk
 
-.PHONY: help test test-go vet build build-host bench clean demo
+.PHONY: help test test-go vet build build-host announce-build bench clean demo
 
 # demo's recipe is in mk/demo.mk; it is named here too so that a reader of this file (and a
 # newcomer's `grep '^demo:' Makefile`) finds the first command to run.
@@ -57,18 +57,22 @@ bench: dynamodb-local bench-e2e
 	done
 
 ## build: stripped linux/arm64 bootstraps for Lambda (CGO off, lambda.norpc).
-build: $(FUNCTIONS:%=$(BUILD)/lambda/%/bootstrap)
+build: announce-build $(FUNCTIONS:%=$(BUILD)/lambda/%/bootstrap)
 
 $(BUILD)/lambda/%/bootstrap: FORCE
 	@mkdir -p $(@D)
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
 
 ## build-host: the same bootstraps for this machine, run by the Lambda emulator in the local stack.
-build-host: $(FUNCTIONS:%=$(BUILD)/host/%/bootstrap)
+build-host: announce-build $(FUNCTIONS:%=$(BUILD)/host/%/bootstrap)
 
 $(BUILD)/host/%/bootstrap: FORCE
 	@mkdir -p $(@D)
 	CGO_ENABLED=0 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
+
+# The first build compiles the AWS SDK and says nothing for a minute or so: say it first.
+announce-build:
+	@echo "==> building the Lambda functions (the first time this compiles the AWS SDK: about a minute)"
 
 clean: down
 	rm -rf $(BUILD)
