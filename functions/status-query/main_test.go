@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/trainstatus/trainstatus/internal/samples"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,16 +147,7 @@ func errorCode(t testing.TB, resp events.APIGatewayV2HTTPResponse) string {
 
 // loadRequest reads a sample from events/apigw.
 func loadRequest(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "apigw", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
+	return samples.Load[events.APIGatewayV2HTTPRequest](t, "apigw", name)
 }
 
 // getReq is get-status.json for another id (raw, as it would appear in the path) and user.

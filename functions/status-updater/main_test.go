@@ -3,12 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -129,16 +128,7 @@ func (f *fixture) item(requestID string) tables.StatusItem {
 
 // loadEvent reads a sample from events/sqs.
 func loadEvent(t *testing.T, name string) events.SQSEvent {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "sqs", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.SQSEvent
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
+	return samples.Load[events.SQSEvent](t, "sqs", name)
 }
 
 func failedIDs(resp events.SQSEventResponse) []string {

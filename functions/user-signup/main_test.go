@@ -3,10 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"github.com/trainstatus/trainstatus/internal/samples"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -96,14 +95,5 @@ func (f *fixture) user(userID string) tables.UserItem {
 
 // loadEvent reads a sample from events/cognito.
 func loadEvent(t testing.TB, name string) events.CognitoEventUserPoolsPostConfirmation {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "cognito", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.CognitoEventUserPoolsPostConfirmation
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
+	return samples.Load[events.CognitoEventUserPoolsPostConfirmation](t, "cognito", name)
 }
