@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -117,7 +118,7 @@ func TestSamples(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
-			before := f.ddb.calls.Load()
+			before := f.ddb.Calls("GetItem", "Query")
 			resp := f.do(loadRequest(t, tc.file))
 			if resp.StatusCode != tc.status || errorCode(t, resp) != tc.code {
 				t.Fatalf("%d %s, want %d %s", resp.StatusCode, resp.Body, tc.status, tc.code)
@@ -126,7 +127,7 @@ func TestSamples(t *testing.T) {
 				t.Errorf("no %s header: %v", tc.header, resp.Headers)
 			}
 			if tc.status == 401 || tc.status == 405 {
-				if n := f.ddb.calls.Load() - before; n != 0 {
+				if n := f.ddb.Calls("GetItem", "Query") - before; n != 0 {
 					t.Errorf("a refused request made %d DynamoDB calls", n)
 				}
 			}
@@ -168,9 +169,9 @@ func TestOneDynamoDBCallPerRequest(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := f.ddb.calls.Load()
+			before := f.ddb.Calls("GetItem", "Query")
 			f.do(tc.req())
-			if n := f.ddb.calls.Load() - before; n != tc.calls {
+			if n := f.ddb.Calls("GetItem", "Query") - before; n != tc.calls {
 				t.Errorf("%d DynamoDB calls, want %d", n, tc.calls)
 			}
 		})
@@ -191,7 +192,7 @@ func TestDynamoDBFailure(t *testing.T) {
 			t.Run(name+"/"+route, func(t *testing.T) {
 				f := newFixture(t)
 				f.h.Budget = 200 * time.Millisecond
-				f.ddb.fault = fault
+				f.ddb.SetFault(ddbtest.FaultOn(fault, "GetItem", "Query"))
 				req := getReq(t, "job-1", alice)
 				if route == "list" {
 					req = listReq(t, "", alice)

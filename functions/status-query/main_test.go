@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/trainstatus/trainstatus/internal/samples"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/tables"
@@ -37,45 +35,16 @@ func testCodec(t testing.TB) *ddb.CursorCodec {
 	return c
 }
 
-// countingDDB counts the DynamoDB calls of the handler and can inject a fault into them.
-type countingDDB struct {
-	*dynamodb.Client
-	calls atomic.Int64
-	fault func(ctx context.Context) error
-}
-
-func (c *countingDDB) before(ctx context.Context) error {
-	c.calls.Add(1)
-	if c.fault != nil {
-		return c.fault(ctx)
-	}
-	return nil
-}
-
-func (c *countingDDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	if err := c.before(ctx); err != nil {
-		return nil, err
-	}
-	return c.Client.GetItem(ctx, in, o...)
-}
-
-func (c *countingDDB) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	if err := c.before(ctx); err != nil {
-		return nil, err
-	}
-	return c.Client.Query(ctx, in, o...)
-}
-
 type fixture struct {
 	t     *testing.T
-	ddb   *countingDDB
+	ddb   *ddbtest.Spy
 	table *ddb.Table[tables.StatusItem]
 	h     *Handler
 	logs  *bytes.Buffer
 }
 
 func newFixture(t *testing.T) *fixture {
-	client := &countingDDB{Client: ddbtest.Client(t)}
+	client := ddbtest.NewSpy(ddbtest.Client(t))
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema, ddb.WithCursorCodec(testCodec(t)))
 	f := &fixture{t: t, ddb: client, table: table, logs: &bytes.Buffer{}}
 	f.h = &Handler{Jobs: TableStore{Table: table}, Log: slog.New(slog.NewJSONHandler(f.logs, nil)), Budget: Budget}

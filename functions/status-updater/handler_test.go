@@ -68,7 +68,7 @@ func TestOneWritePerValidMessage(t *testing.T) {
 	ev.Records = append(ev.Records, loadEvent(t, "duplicates.json").Records...)
 	f.handle(ev)
 	// 11 messages: clean-run's 5 and duplicates' 6, none late with something to fill.
-	if n, r := f.ddb.updates.Load(), f.ddb.reads.Load(); n != int64(len(ev.Records)) || r != 0 {
+	if n, r := f.ddb.Calls("UpdateItem"), f.ddb.Calls("GetItem"); n != int64(len(ev.Records)) || r != 0 {
 		t.Errorf("%d messages cost %d UpdateItem and %d GetItem calls, want %d and 0", len(ev.Records), n, r, len(ev.Records))
 	}
 }
@@ -101,7 +101,7 @@ func TestPoisonMessagesAreDeadLetteredWithReason(t *testing.T) {
 			t.Errorf("dead-letter message %+v lacks queue or receive count", in)
 		}
 	}
-	if n := f.ddb.updates.Load(); n != 0 {
+	if n := f.ddb.Calls("UpdateItem"); n != 0 {
 		t.Errorf("invalid messages made %d writes", n)
 	}
 }
@@ -138,7 +138,7 @@ func TestFailedDeadLetterSendIsRetried(t *testing.T) {
 	if item := f.item("job-clean-001"); item.Status != tables.StatusSuccess {
 		t.Errorf("the valid messages of the batch were held back: %+v", item)
 	}
-	if n := f.ddb.updates.Load(); n != int64(len(clean.Records)) {
+	if n := f.ddb.Calls("UpdateItem"); n != int64(len(clean.Records)) {
 		t.Errorf("%d writes, want one per valid message (%d)", n, len(clean.Records))
 	}
 }
@@ -164,13 +164,13 @@ func TestFaultsAreRetriedAndConverge(t *testing.T) {
 	f := newFixture(t)
 	var mu sync.Mutex
 	attempts := map[string]int{}
-	f.ddb.fault = func(in *dynamodb.UpdateItemInput) error {
+	f.ddb.SetFault(onUpdate(func(in *dynamodb.UpdateItemInput) error {
 		id := in.Key[tables.AttrRequestID].(*types.AttributeValueMemberS).Value
 		mu.Lock()
 		attempts[id]++
 		mu.Unlock()
 		return faults[id]
-	}
+	}))
 	var records []events.SQSMessage
 	for i := range 8 {
 		req := fmt.Sprintf("job-f-%d", i)
@@ -197,7 +197,7 @@ func TestFaultsAreRetriedAndConverge(t *testing.T) {
 		}
 	}
 	// Redeliver what failed, now that DynamoDB is healthy again.
-	f.ddb.fault = nil
+	f.ddb.SetFault(nil)
 	var again []events.SQSMessage
 	for _, r := range records {
 		if slices.Contains(got, r.MessageId) {
@@ -218,7 +218,7 @@ func TestFIFOGroupStopsAtFirstFailure(t *testing.T) {
 	f := newFixture(t)
 	ev := loadEvent(t, "fifo.json")
 	// The second message of group job-fifo-a (its first IN_PROGRESS) is throttled.
-	f.ddb.fault = func(in *dynamodb.UpdateItemInput) error {
+	f.ddb.SetFault(onUpdate(func(in *dynamodb.UpdateItemInput) error {
 		if in.ExpressionAttributeValues != nil {
 			for _, v := range in.ExpressionAttributeValues {
 				if s, ok := v.(*types.AttributeValueMemberS); ok && strings.HasPrefix(s.Value, "2026-11-24T15:01:00.000000Z#") {
@@ -227,7 +227,7 @@ func TestFIFOGroupStopsAtFirstFailure(t *testing.T) {
 			}
 		}
 		return nil
-	}
+	}))
 	resp := f.handle(ev)
 	got := failedIDs(resp)
 	var want []string
@@ -298,9 +298,9 @@ func TestDeadlineMidBatchReportsWhatWasNotDone(t *testing.T) {
 
 func TestMissingTableFailsTheInvocation(t *testing.T) {
 	f := newFixture(t)
-	f.ddb.fault = func(*dynamodb.UpdateItemInput) error {
+	f.ddb.SetFault(onUpdate(func(*dynamodb.UpdateItemInput) error {
 		return &types.ResourceNotFoundException{Message: aws.String("Requested resource not found")}
-	}
+	}))
 	_, err := f.h.Handle(context.Background(), loadEvent(t, "clean-run.json"))
 	var nf *types.ResourceNotFoundException
 	if !errors.As(err, &nf) || !strings.Contains(f.logs.String(), "misconfigured") {

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/trainstatus/trainstatus/internal/samples"
-	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"log/slog"
 	"os"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/trainstatus/trainstatus/internal/samples"
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
@@ -61,31 +60,19 @@ func (q *fakeQueue) reasons() map[string]string {
 	return out
 }
 
-// countingDDB counts UpdateItem calls and can inject faults through fault.
-type countingDDB struct {
-	*dynamodb.Client
-	updates, reads atomic.Int64
-	fault          func(in *dynamodb.UpdateItemInput) error
-}
-
-func (c *countingDDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	c.updates.Add(1)
-	if c.fault != nil {
-		if err := c.fault(in); err != nil {
-			return nil, err
+// onUpdate injects a fault into the UpdateItem calls only: the writes the handler makes.
+func onUpdate(fault func(in *dynamodb.UpdateItemInput) error) ddbtest.FaultFunc {
+	return func(_ context.Context, _ string, in any) error {
+		if u, ok := in.(*dynamodb.UpdateItemInput); ok {
+			return fault(u)
 		}
+		return nil
 	}
-	return c.Client.UpdateItem(ctx, in, o...)
-}
-
-func (c *countingDDB) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	c.reads.Add(1)
-	return c.Client.GetItem(ctx, in, o...)
 }
 
 type fixture struct {
 	t       *testing.T
-	ddb     *countingDDB
+	ddb     *ddbtest.Spy
 	table   *ddb.Table[tables.StatusItem]
 	queue   *fakeQueue
 	h       *Handler
@@ -94,7 +81,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T) *fixture {
-	client := &countingDDB{Client: ddbtest.Client(t)}
+	client := ddbtest.NewSpy(ddbtest.Client(t))
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema)
 	f := &fixture{t: t, ddb: client, table: table, queue: &fakeQueue{}, logs: &syncbuf.Buffer{}, metrics: &bytes.Buffer{}}
 	f.h = &Handler{

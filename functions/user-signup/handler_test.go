@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 )
 
 const (
@@ -45,7 +46,7 @@ func TestSamples(t *testing.T) {
 			if !reflect.DeepEqual(got, loadEvent(t, tc.file)) {
 				t.Errorf("event changed:\n got %+v\nwant %+v", got, ev)
 			}
-			if n := f.ddb.puts.Load(); n != tc.wantPuts {
+			if n := f.ddb.Calls("PutItem"); n != tc.wantPuts {
 				t.Errorf("%d PutItem calls, want %d", n, tc.wantPuts)
 			}
 			if !strings.Contains(f.logs.String(), `"outcome":"`+tc.outcome+`"`) ||
@@ -109,8 +110,8 @@ func TestOtherTriggerSourcesWriteNothing(t *testing.T) {
 			ev := loadEvent(t, "signup.json")
 			ev.TriggerSource = source
 			got, err := f.handle(ev)
-			if err != nil || !reflect.DeepEqual(got, ev) || f.ddb.puts.Load() != 0 {
-				t.Errorf("err %v, event unchanged %t, %d writes; want nil, true, 0", err, reflect.DeepEqual(got, ev), f.ddb.puts.Load())
+			if err != nil || !reflect.DeepEqual(got, ev) || f.ddb.Calls("PutItem") != 0 {
+				t.Errorf("err %v, event unchanged %t, %d writes; want nil, true, 0", err, reflect.DeepEqual(got, ev), f.ddb.Calls("PutItem"))
 			}
 		})
 	}
@@ -130,7 +131,7 @@ func TestMissingSub(t *testing.T) {
 			if !errors.Is(err, ErrMissingSub) || !strings.Contains(err.Error(), `"sub"`) {
 				t.Errorf("error %v, want ErrMissingSub naming the sub attribute", err)
 			}
-			if f.ddb.puts.Load() != 0 {
+			if f.ddb.Calls("PutItem") != 0 {
 				t.Error("an event without sub was written")
 			}
 			if strings.Contains(f.logs.String(), "a@example.com") {
@@ -163,7 +164,7 @@ func TestDynamoDBFailure(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t)
 			f.h.Budget = budget
-			f.ddb.fault = fault
+			f.ddb.SetFault(ddbtest.FaultOn(fault, "PutItem"))
 			start := time.Now()
 			_, err := f.handle(loadEvent(t, "signup.json"))
 			took := time.Since(start)

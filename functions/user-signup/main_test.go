@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/trainstatus/trainstatus/internal/samples"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/tables"
@@ -22,26 +21,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(ddbtest.Main(m)) }
 
-// faultyDDB counts PutItem calls and can inject a fault into them.
-type faultyDDB struct {
-	*dynamodb.Client
-	puts  atomic.Int64
-	fault func(ctx context.Context) error
-}
-
-func (c *faultyDDB) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	c.puts.Add(1)
-	if c.fault != nil {
-		if err := c.fault(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return c.Client.PutItem(ctx, in, o...)
-}
-
 type fixture struct {
 	t     *testing.T
-	ddb   *faultyDDB
+	ddb   *ddbtest.Spy
 	table *ddb.Table[tables.UserItem]
 	h     *Handler
 	logs  *bytes.Buffer
@@ -51,7 +33,7 @@ type fixture struct {
 var firstLogin = time.Date(2026, 11, 24, 9, 30, 0, 123456000, time.UTC)
 
 func newFixture(t *testing.T) *fixture {
-	client := &faultyDDB{Client: ddbtest.Client(t)}
+	client := ddbtest.NewSpy(ddbtest.Client(t))
 	table := ddbtest.NewTableWithClient(t, client, tables.UserSchema)
 	f := &fixture{t: t, ddb: client, table: table, logs: &bytes.Buffer{}, now: firstLogin}
 	f.h = &Handler{

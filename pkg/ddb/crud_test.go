@@ -74,7 +74,7 @@ func TestCreateGetPutDelete(t *testing.T) {
 }
 
 func TestWritesRefusedBeforeAnyCall(t *testing.T) {
-	client := &countingClient{Client: ddbtest.Client(t)}
+	client := ddbtest.NewSpy(ddbtest.Client(t))
 	tbl := ddbtest.NewTableWithClient(t, client, widgets)
 	cases := []struct {
 		name    string
@@ -120,7 +120,7 @@ func TestWritesRefusedBeforeAnyCall(t *testing.T) {
 			}
 		})
 	}
-	if n := client.updates.Load() + client.puts.Load() + client.gets.Load(); n != 0 {
+	if n := client.Calls(); n != 0 {
 		t.Errorf("refused requests made %d calls to DynamoDB, want 0", n)
 	}
 	var inv *ddb.InvalidValueError

@@ -3,11 +3,9 @@ package ddb_test
 import (
 	"context"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 )
@@ -52,24 +50,3 @@ func ctx(t *testing.T) context.Context {
 }
 
 func key(owner string, serial int) ddb.Key { return ddb.Key{Partition: owner, Sort: serial} }
-
-// countingClient counts calls by operation, so tests can assert that a refused request made none.
-type countingClient struct {
-	*dynamodb.Client
-	updates, puts, gets atomic.Int64
-}
-
-func (c *countingClient) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	c.updates.Add(1)
-	return c.Client.UpdateItem(ctx, in, o...)
-}
-
-func (c *countingClient) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
-	c.puts.Add(1)
-	return c.Client.PutItem(ctx, in, o...)
-}
-
-func (c *countingClient) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	c.gets.Add(1)
-	return c.Client.GetItem(ctx, in, o...)
-}

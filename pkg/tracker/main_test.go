@@ -3,11 +3,9 @@ package tracker_test
 import (
 	"context"
 	"os"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/tables"
@@ -17,31 +15,15 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(ddbtest.Main(m)) }
 
-// countingClient counts the calls that reach DynamoDB.
-type countingClient struct {
-	*dynamodb.Client
-	updates, reads atomic.Int64
-}
-
-func (c *countingClient) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, o ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	c.updates.Add(1)
-	return c.Client.UpdateItem(ctx, in, o...)
-}
-
-func (c *countingClient) GetItem(ctx context.Context, in *dynamodb.GetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	c.reads.Add(1)
-	return c.Client.GetItem(ctx, in, o...)
-}
-
 type fixture struct {
 	t      *testing.T
-	client *countingClient
+	client *ddbtest.Spy
 	table  *ddb.Table[tables.StatusItem]
 	tr     *tracker.Tracker
 }
 
 func newFixture(t *testing.T) *fixture {
-	client := &countingClient{Client: ddbtest.Client(t)}
+	client := ddbtest.NewSpy(ddbtest.Client(t))
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema)
 	return &fixture{t: t, client: client, table: table, tr: tracker.New(table, 0)}
 }

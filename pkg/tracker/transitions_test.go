@@ -76,15 +76,14 @@ func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := f.item("dup")
-	f.client.updates.Store(0)
-	f.client.reads.Store(0)
+	f.client.Reset()
 	for range 3 {
 		res, err := f.apply(ev)
 		if err != nil || res.Outcome != tracker.Duplicate {
 			t.Fatalf("duplicate: %+v, %v", res, err)
 		}
 	}
-	if n, r := f.client.updates.Load(), f.client.reads.Load(); n != 3 || r != 0 {
+	if n, r := f.client.Calls("UpdateItem"), f.client.Calls("GetItem"); n != 3 || r != 0 {
 		t.Errorf("3 duplicates cost %d UpdateItem and %d GetItem calls, want 3 and 0", n, r)
 	}
 	if after, _ := f.item("dup"); after != before {
@@ -149,7 +148,7 @@ func TestLateEvents(t *testing.T) {
 				}
 			}
 			before, _ := f.item("late")
-			f.client.updates.Store(0)
+			f.client.Reset()
 			res, err := f.apply(event("late", statuses[tc.late], tc.lateAt, 0))
 			if err != nil || res.Outcome != tc.want {
 				t.Fatalf("late event: %+v, %v; want %s", res, err, tc.want)
@@ -158,7 +157,7 @@ func TestLateEvents(t *testing.T) {
 			if after.Status != before.Status || after.LastEvent != before.LastEvent || after.UpdatedAt != before.UpdatedAt {
 				t.Errorf("late event moved the job: %+v -> %+v", before, after)
 			}
-			if n := f.client.updates.Load(); n != tc.writes {
+			if n := f.client.Calls("UpdateItem"); n != tc.writes {
 				t.Errorf("%d writes, want %d", n, tc.writes)
 			}
 			if got := secondsOf(tc.check(after)); got != tc.wantVal {
