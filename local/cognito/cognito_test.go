@@ -3,7 +3,6 @@ package cognito_test
 import (
 	"context"
 	"errors"
-	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/local/invoke"

@@ -3,7 +3,6 @@ package proc
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"io"
 	"log/slog"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/trainstatus/trainstatus/internal/syncbuf"
 )
 
 // TestLogsAndStop runs a shell that prints plain, coloured and JSON lines and leaves a child
