@@ -5,50 +5,64 @@ import (
 
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
-	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
-// functions are the three functions with the environment infra/ gives them, plus the local
-// endpoints and dummy credentials, and the memory and timeout of pkg/deploy.
-func functions(c Config, sqsEndpoint, ddbEndpoint, deadLetterURL string) []invoke.Function {
-	common := map[string]string{
-		"AWS_REGION":                "us-east-1",
-		"AWS_DEFAULT_REGION":        "us-east-1",
+// endpoints are where the functions' SDK clients find the emulators: the SDK's standard
+// AWS_ENDPOINT_URL_<SERVICE> variables, as in AWS where they are simply absent.
+type endpoints struct {
+	DynamoDB, SQS, SESv2 string
+}
+
+// functions renders pkg/deploy's description of every function for this machine, as infra/
+// renders it for AWS: the same variables, each resource resolved to its local value (resources)
+// and each setting to its default unless the stack's config sets it, plus the local endpoints
+// and dummy credentials, and the memory and timeout of the description.
+func functions(c Config, ep endpoints, resources map[deploy.Resource]string) []invoke.Function {
+	sdk := map[string]string{
+		"AWS_REGION":                region,
+		"AWS_DEFAULT_REGION":        region,
 		"AWS_ACCESS_KEY_ID":         "local",
 		"AWS_SECRET_ACCESS_KEY":     "local",
-		"AWS_ENDPOINT_URL_DYNAMODB": ddbEndpoint,
-		"AWS_ENDPOINT_URL_SQS":      sqsEndpoint,
-		deploy.EnvLogLevel:          c.LogLevel,
+		"AWS_ENDPOINT_URL_DYNAMODB": ep.DynamoDB,
+		"AWS_ENDPOINT_URL_SQS":      ep.SQS,
+		"AWS_ENDPOINT_URL_SESV2":    ep.SESv2,
 	}
-	env := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range common {
-			m[k] = v
+	settings := map[string]string{deploy.LogLevelVar.Name: c.LogLevel}
+	fns := make([]invoke.Function, 0, len(deploy.Functions))
+	for _, spec := range deploy.Functions {
+		env := make(map[string]string, len(sdk)+len(spec.Env))
+		for k, v := range sdk {
+			env[k] = v
 		}
-		for k, v := range extra {
-			m[k] = v
+		for _, v := range spec.Env {
+			switch value, set := settings[v.Name]; {
+			case !v.IsSetting():
+				env[v.Name] = resources[v.Resource]
+			case set && value != "":
+				env[v.Name] = value
+			default:
+				env[v.Name] = v.Default
+			}
 		}
-		return m
-	}
-	fn := func(spec deploy.Function, concurrency int, extra map[string]string) invoke.Function {
-		return invoke.Function{
+		fns = append(fns, invoke.Function{
 			Name:        spec.Name,
 			Bootstrap:   filepath.Join(c.BuildHost, spec.Name, "bootstrap"),
-			Env:         env(extra),
+			Env:         env,
 			Timeout:     spec.Timeout,
 			MemoryMB:    spec.MemoryMB,
-			Concurrency: concurrency,
-		}
+			Concurrency: c.concurrency(spec.Name),
+		})
 	}
-	return []invoke.Function{
-		fn(deploy.StatusUpdaterFunction, c.UpdaterConcurrency, map[string]string{
-			tables.EnvStatusTable:        c.StatusTable,
-			deploy.EnvDeadLetterQueueURL: deadLetterURL,
-		}),
-		fn(deploy.UserSignupFunction, 1, map[string]string{tables.EnvUserTable: c.UserTable}),
-		fn(deploy.StatusQueryFunction, c.QueryConcurrency, map[string]string{
-			tables.EnvStatusTable:  c.StatusTable,
-			deploy.EnvCursorSecret: c.CursorSecret,
-		}),
+	return fns
+}
+
+// concurrency is how many emulators (concurrent invocations) a function gets locally.
+func (c Config) concurrency(name string) int {
+	switch name {
+	case deploy.StatusUpdater:
+		return c.UpdaterConcurrency
+	case deploy.StatusQuery:
+		return c.QueryConcurrency
 	}
+	return 1
 }

@@ -36,14 +36,3 @@ func (t *Table[T]) CreateGSI(ctx context.Context, name string) error {
 	}
 	return t.waitActive(ctx, name)
 }
-
-// EnsureGSIs adds every index of the schema that the table lacks (one at a time, as DynamoDB
-// requires), waiting for each.
-func (t *Table[T]) EnsureGSIs(ctx context.Context) error {
-	for _, g := range t.schema.def.GSIs {
-		if err := t.CreateGSI(ctx, g.Name); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -12,7 +12,7 @@ import (
 )
 
 // CreateIfMissing creates the table when it does not exist (on-demand billing, with the schema's
-// GSIs), waits until it is ACTIVE, and enables TTL on the schema's TTL attribute. It is
+// indexes and stream), waits until it is ACTIVE, and enables TTL on the schema's TTL attribute. It is
 // idempotent: on an existing table it only waits for ACTIVE and makes sure TTL is on. It does not
 // add GSIs to an existing table; CreateGSI does.
 func (t *Table[T]) CreateIfMissing(ctx context.Context) error {
@@ -38,6 +38,17 @@ func (t *Table[T]) createTableInput() *dynamodb.CreateTableInput {
 	for _, g := range d.GSIs {
 		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, t.gsiInput(g))
 		attrs = append(attrs, g.PartitionKey, g.SortKey)
+	}
+	for _, l := range d.LSIs {
+		in.LocalSecondaryIndexes = append(in.LocalSecondaryIndexes, types.LocalSecondaryIndex{
+			IndexName:  aws.String(l.Name),
+			KeySchema:  t.keySchema(d.PartitionKey, l.SortKey),
+			Projection: &types.Projection{ProjectionType: types.ProjectionType(l.Projection)},
+		})
+		attrs = append(attrs, l.SortKey)
+	}
+	if d.Stream != "" {
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewType(d.Stream)}
 	}
 	in.AttributeDefinitions = t.attributeDefinitions(attrs...)
 	return in

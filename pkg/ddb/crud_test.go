@@ -103,7 +103,7 @@ func TestWritesRefusedBeforeAnyCall(t *testing.T) {
 		{"update of unknown attribute", func() error {
 			return tbl.Update(key("a", 1)).Set("colour", "RED").Run(ctx(t))
 		}, ddb.ErrInvalidItem, `"colour"`},
-		{"update without changes", func() error { return tbl.Update(key("a", 1)).Run(ctx(t)) }, ddb.ErrInvalidItem, "nothing"},
+		{"update without changes", func() error { return tbl.Update(key("a", 1)).Run(ctx(t)) }, ddb.ErrInvalidRequest, "nothing"},
 		{"get without sort key", func() error {
 			_, err := tbl.Get(ddb.Key{Partition: "a"}).One(ctx(t))
 			return err

@@ -22,6 +22,10 @@ var (
 	ErrConditionFailed = errors.New("ddb: condition failed")
 	// ErrInvalidItem: the request was refused before any call (bad enum value, key update, ...).
 	ErrInvalidItem = errors.New("ddb: invalid item")
+	// ErrInvalidRequest: the request itself is malformed, whatever the item: an index the schema
+	// does not have, an update that changes nothing, a consistent read of a GSI, a page without
+	// a cursor codec. Refused before any call.
+	ErrInvalidRequest = errors.New("ddb: invalid request")
 	// ErrInvalidSchema: a Definition does not fit its item type.
 	ErrInvalidSchema = errors.New("ddb: invalid schema")
 	// ErrInvalidCursor: a page cursor was changed, truncated or made for another query.
@@ -110,7 +114,7 @@ func IsRetryable(err error) bool {
 	if err == nil {
 		return false
 	}
-	for _, final := range []error{ErrNotFound, ErrAlreadyExists, ErrConditionFailed, ErrInvalidItem, ErrInvalidSchema, ErrInvalidCursor} {
+	for _, final := range []error{ErrNotFound, ErrAlreadyExists, ErrConditionFailed, ErrInvalidItem, ErrInvalidRequest, ErrInvalidSchema, ErrInvalidCursor} {
 		if errors.Is(err, final) {
 			return false
 		}

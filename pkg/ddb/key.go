@@ -51,15 +51,6 @@ func (s *Schema[T]) marshalKey(k Key) (map[string]types.AttributeValue, error) {
 	return m, nil
 }
 
-// KeyOf returns the primary key of item.
-func (s *Schema[T]) KeyOf(item T) (Key, error) {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return Key{}, fmt.Errorf("%w: %v", ErrInvalidItem, err)
-	}
-	return s.keyFromAttributes(av)
-}
-
 func (s *Schema[T]) keyFromAttributes(av map[string]types.AttributeValue) (Key, error) {
 	var k Key
 	if err := attributevalue.Unmarshal(av[s.def.PartitionKey], &k.Partition); err != nil || k.Partition == nil {

@@ -38,7 +38,9 @@ var widgetDef = ddb.Definition{
 	PartitionKey: "owner",
 	SortKey:      "serial",
 	GSIs:         []ddb.GSI{{Name: "by_color", PartitionKey: "color", SortKey: "made", Projection: ddb.ProjectAll}},
+	LSIs:         []ddb.LSI{{Name: "by_made", SortKey: "made", Projection: ddb.ProjectAll}},
 	TTL:          "expires",
+	Stream:       ddb.StreamNewAndOldImages,
 }
 
 var widgets = ddb.MustSchema[widget](widgetDef)

@@ -15,17 +15,16 @@ type Put[T any] struct {
 	table     *Table[T]
 	item      T
 	cond      *expression.ConditionBuilder
-	op        string
 	mustBeNew bool
 }
 
 // Put starts a PutItem request that writes item whole, replacing any item with the same key.
-func (t *Table[T]) Put(item T) *Put[T] { return &Put[T]{table: t, item: item, op: "PutItem"} }
+func (t *Table[T]) Put(item T) *Put[T] { return &Put[T]{table: t, item: item} }
 
 // Create starts a PutItem request that fails with ErrAlreadyExists when an item with the same key
 // exists. The error carries the existing item (see [CurrentItem]).
 func (t *Table[T]) Create(item T) *Put[T] {
-	return &Put[T]{table: t, item: item, op: "PutItem", mustBeNew: true}
+	return &Put[T]{table: t, item: item, mustBeNew: true}
 }
 
 // If adds a condition that must hold for the write to happen; if it does not, Run returns a
@@ -39,12 +38,12 @@ func (p *Put[T]) If(cond expression.ConditionBuilder) *Put[T] {
 func (p *Put[T]) Run(ctx context.Context) error {
 	key, in, err := p.input()
 	if err != nil {
-		return p.table.opError(p.op, key, err)
+		return p.table.opError("PutItem", key, err)
 	}
 	_, err = p.table.client.PutItem(ctx, in)
 	if err != nil {
 		err = conditionError[T](err, p.mustBeNew && p.cond == nil)
-		return p.table.opError(p.op, key, err)
+		return p.table.opError("PutItem", key, err)
 	}
 	return nil
 }

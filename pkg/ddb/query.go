@@ -2,7 +2,6 @@ package ddb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 
@@ -24,7 +23,6 @@ type Query[T any] struct {
 	descending bool
 	limit      int32
 	consistent bool
-	projection []string
 	err        error
 }
 
@@ -32,10 +30,10 @@ type Query[T any] struct {
 // with Index) equals partition.
 func (t *Table[T]) Query(partition any) *Query[T] { return &Query[T]{table: t, partition: partition} }
 
-// Index queries the named GSI of the schema instead of the table.
+// Index queries the named index (GSI or LSI) of the schema instead of the table.
 func (q *Query[T]) Index(name string) *Query[T] {
-	if _, ok := q.table.schema.GSI(name); !ok && q.err == nil {
-		q.err = fmt.Errorf("%w: no index %q in the schema", ErrInvalidItem, name)
+	if _, _, _, ok := q.table.schema.indexKeys(name); (!ok || name == "") && q.err == nil {
+		q.err = fmt.Errorf("%w: no index %q in the schema", ErrInvalidRequest, name)
 	}
 	q.index = name
 	return q
@@ -58,14 +56,9 @@ func (q *Query[T]) Descending() *Query[T] { q.descending = true; return q }
 // page (with a filter, a page can hold fewer).
 func (q *Query[T]) Limit(n int) *Query[T] { q.limit = int32(n); return q }
 
-// Consistent asks for strongly consistent reads (tables only; GSIs do not support it).
+// Consistent asks for strongly consistent reads (the table and its LSIs; a GSI cannot give them,
+// and a consistent query of one is ErrInvalidRequest).
 func (q *Query[T]) Consistent() *Query[T] { q.consistent = true; return q }
-
-// Project reads only the named attributes.
-func (q *Query[T]) Project(attributes ...string) *Query[T] {
-	q.projection = append(q.projection, attributes...)
-	return q
-}
 
 // Page is one page of a query: its items and the cursor of the next page ("" when it is the last).
 type Page[T any] struct {
@@ -127,7 +120,7 @@ func (q *Query[T]) Page(ctx context.Context, cursor string) (Page[T], error) {
 	}
 	codec := q.table.cursor
 	if codec == nil {
-		return page, q.table.opError("Query", Key{}, errors.New("ddb: table has no cursor codec (WithCursorCodec)"))
+		return page, q.table.opError("Query", Key{}, fmt.Errorf("%w: table has no cursor codec (WithCursorCodec)", ErrInvalidRequest))
 	}
 	if q.limit > 0 {
 		in.Limit = aws.Int32(q.limit)
@@ -163,8 +156,9 @@ func (q *Query[T]) scope() string {
 func (q *Query[T]) cursorKeyType(name string) (AttributeType, bool) {
 	d := q.table.schema.def
 	allowed := name == d.PartitionKey || (d.SortKey != "" && name == d.SortKey)
-	if g, ok := q.table.schema.GSI(q.index); ok {
-		allowed = allowed || name == g.PartitionKey || (g.SortKey != "" && name == g.SortKey)
+	if q.index != "" {
+		pk, sk, _, _ := q.table.schema.indexKeys(q.index)
+		allowed = allowed || name == pk || (sk != "" && name == sk)
 	}
 	if !allowed {
 		return "", false
@@ -179,9 +173,9 @@ func (q *Query[T]) input() (*dynamodb.QueryInput, error) {
 	if q.partition == nil {
 		return nil, fmt.Errorf("%w: query has no partition value", ErrInvalidItem)
 	}
-	pk := q.table.schema.def.PartitionKey
-	if g, ok := q.table.schema.GSI(q.index); ok {
-		pk = g.PartitionKey
+	pk, _, global, _ := q.table.schema.indexKeys(q.index)
+	if global && q.consistent {
+		return nil, fmt.Errorf("%w: a GSI (%s) cannot be read consistently", ErrInvalidRequest, q.index)
 	}
 	keyCond := expression.Key(pk).Equal(expression.Value(q.partition))
 	if q.sortCond != nil {
@@ -191,9 +185,6 @@ func (q *Query[T]) input() (*dynamodb.QueryInput, error) {
 	if q.filter != nil {
 		b = b.WithFilter(*q.filter)
 	}
-	if len(q.projection) > 0 {
-		b = b.WithProjection(projection(q.projection))
-	}
 	expr, err := b.Build()
 	if err != nil {
 		return nil, err
@@ -202,7 +193,6 @@ func (q *Query[T]) input() (*dynamodb.QueryInput, error) {
 		TableName:                 aws.String(q.table.name),
 		KeyConditionExpression:    expr.KeyCondition(),
 		FilterExpression:          expr.Filter(),
-		ProjectionExpression:      expr.Projection(),
 		ExpressionAttributeNames:  expr.Names(),
 		ExpressionAttributeValues: expr.Values(),
 		ScanIndexForward:          aws.Bool(!q.descending),

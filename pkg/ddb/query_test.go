@@ -58,6 +58,7 @@ func TestQueryAll(t *testing.T) {
 		{"limit with filter", tbl.Query("eve").Filter(expression.Name("color").Equal(expression.Value(Red))).Limit(3), "[0 2 4]"},
 		{"gsi", tbl.Query(Red).Index("by_color").Range(expression.Key("made").LessThan(expression.Value("2026-01-01T00:00:05"))), "[0 0 2 2 4]"},
 		{"no match", tbl.Query("nobody"), "[]"},
+		{"local index, consistent, newest first", tbl.Query("fay").Index("by_made").Consistent().Descending(), "[2 1 0]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,8 +67,17 @@ func TestQueryAll(t *testing.T) {
 			}
 		})
 	}
-	if _, err := tbl.Query("x").Index("nope").Page(ctx(t), ""); !errors.Is(err, ddb.ErrInvalidItem) {
-		t.Errorf("unknown index: %v", err)
+	refused := []struct {
+		name string
+		q    *ddb.Query[widget]
+	}{
+		{"unknown index", tbl.Query("x").Index("nope")},
+		{"consistent read of a GSI", tbl.Query("x").Index("by_color").Consistent()},
+	}
+	for _, r := range refused {
+		if _, err := r.q.Page(ctx(t), ""); !errors.Is(err, ddb.ErrInvalidRequest) {
+			t.Errorf("%s: %v, want ErrInvalidRequest", r.name, err)
+		}
 	}
 }
 

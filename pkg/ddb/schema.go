@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Projection says which attributes a global secondary index copies.
+// Projection says which attributes a secondary index copies.
 type Projection string
 
 // The projections DynamoDB supports; INCLUDE is not offered because no table here needs it.
@@ -26,14 +26,36 @@ type GSI struct {
 	Projection   Projection
 }
 
+// LSI describes a local secondary index: the table's partition key with another sort key. Its
+// item collections live with the table's, so it may be read with strong consistency; it can only
+// be created with the table, and the table needs a sort key.
+type LSI struct {
+	Name       string
+	SortKey    string
+	Projection Projection
+}
+
+// StreamView says what a table's change feed (DynamoDB Streams) records of each change; empty
+// means no stream.
+type StreamView string
+
+// The stream views used here.
+const (
+	// StreamNewAndOldImages records the item before and after each change.
+	StreamNewAndOldImages StreamView = StreamView(types.StreamViewTypeNewAndOldImages)
+)
+
 // Definition is what a table is made of, as written by the package that owns the table.
 // Attribute names are the `dynamodbav` names of fields of the item type.
 type Definition struct {
 	PartitionKey string
 	SortKey      string
 	GSIs         []GSI
+	LSIs         []LSI
 	// TTL names a numeric attribute (epoch seconds) that DynamoDB uses to expire items.
 	TTL string
+	// Stream turns on the table's change feed with this view.
+	Stream StreamView
 }
 
 // AttributeType is the DynamoDB scalar type of a key attribute: "S", "N" or "B".
@@ -99,6 +121,28 @@ func NewSchema[T any](def Definition) (*Schema[T], error) {
 			struct{ role, name string }{"partition key of GSI " + g.Name, g.PartitionKey},
 			struct{ role, name string }{"sort key of GSI " + g.Name, g.SortKey})
 	}
+	for _, l := range def.LSIs {
+		if l.Name == "" {
+			return fail("an LSI has no name")
+		}
+		if seen[l.Name] {
+			return fail("index %q is defined twice", l.Name)
+		}
+		seen[l.Name] = true
+		if def.SortKey == "" {
+			return fail("LSI %q needs a table with a sort key", l.Name)
+		}
+		if l.SortKey == "" {
+			return fail("LSI %q has no sort key", l.Name)
+		}
+		if l.Projection != ProjectAll && l.Projection != ProjectKeysOnly {
+			return fail("LSI %q has unknown projection %q", l.Name, l.Projection)
+		}
+		keys = append(keys, struct{ role, name string }{"sort key of LSI " + l.Name, l.SortKey})
+	}
+	if def.Stream != "" && def.Stream != StreamNewAndOldImages {
+		return fail("unknown stream view %q", def.Stream)
+	}
 	for _, k := range keys {
 		if k.name == "" {
 			continue
@@ -135,10 +179,12 @@ func MustSchema[T any](def Definition) *Schema[T] {
 	return s
 }
 
-// Definition returns the definition the schema was built from (a copy: the GSI slice is cloned).
+// Definition returns the definition the schema was built from (a copy: the index slices are
+// cloned).
 func (s *Schema[T]) Definition() Definition {
 	d := s.def
 	d.GSIs = append([]GSI(nil), s.def.GSIs...)
+	d.LSIs = append([]LSI(nil), s.def.LSIs...)
 	return d
 }
 
@@ -156,6 +202,30 @@ func (s *Schema[T]) GSI(name string) (GSI, bool) {
 		}
 	}
 	return GSI{}, false
+}
+
+// LSI returns the local index with the given name.
+func (s *Schema[T]) LSI(name string) (LSI, bool) {
+	for _, l := range s.def.LSIs {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return LSI{}, false
+}
+
+// indexKeys returns the partition and sort key of the named index ("" for the table itself).
+func (s *Schema[T]) indexKeys(name string) (partition, sort string, global, ok bool) {
+	if name == "" {
+		return s.def.PartitionKey, s.def.SortKey, false, true
+	}
+	if g, ok := s.GSI(name); ok {
+		return g.PartitionKey, g.SortKey, true, true
+	}
+	if l, ok := s.LSI(name); ok {
+		return s.def.PartitionKey, l.SortKey, false, true
+	}
+	return "", "", false, false
 }
 
 // HasAttribute reports whether name is the dynamodbav name of a field of T.

@@ -35,6 +35,12 @@ func TestNewSchemaRefusesWrongDefinitions(t *testing.T) {
 		{"unknown projection", ddb.Definition{PartitionKey: "id", GSIs: []ddb.GSI{{Name: "g", PartitionKey: "when", Projection: "SOME"}}}, "unknown projection"},
 		{"text TTL", ddb.Definition{PartitionKey: "id", TTL: "when"}, "epoch seconds"},
 		{"TTL not a field", ddb.Definition{PartitionKey: "id", TTL: "expires"}, `"expires" is not a field`},
+		{"valid LSI and stream", ddb.Definition{PartitionKey: "id", SortKey: "count", LSIs: []ddb.LSI{{Name: "l", SortKey: "when", Projection: ddb.ProjectAll}}, Stream: ddb.StreamNewAndOldImages}, ""},
+		{"LSI without table sort key", ddb.Definition{PartitionKey: "id", LSIs: []ddb.LSI{{Name: "l", SortKey: "when", Projection: ddb.ProjectAll}}}, "needs a table with a sort key"},
+		{"LSI without sort key", ddb.Definition{PartitionKey: "id", SortKey: "count", LSIs: []ddb.LSI{{Name: "l", Projection: ddb.ProjectAll}}}, "has no sort key"},
+		{"LSI named like a GSI", ddb.Definition{PartitionKey: "id", SortKey: "count", GSIs: []ddb.GSI{{Name: "g", PartitionKey: "when", Projection: ddb.ProjectAll}}, LSIs: []ddb.LSI{{Name: "g", SortKey: "when", Projection: ddb.ProjectAll}}}, "defined twice"},
+		{"LSI on a list", ddb.Definition{PartitionKey: "id", SortKey: "count", LSIs: []ddb.LSI{{Name: "l", SortKey: "tags", Projection: ddb.ProjectAll}}}, "not a scalar"},
+		{"unknown stream view", ddb.Definition{PartitionKey: "id", Stream: "KEYS_ONLY"}, "unknown stream view"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

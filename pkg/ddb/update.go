@@ -123,7 +123,7 @@ func (u *Update[T]) input(rv types.ReturnValue) (*dynamodb.UpdateItemInput, erro
 		return nil, u.err
 	}
 	if !u.changed {
-		return nil, fmt.Errorf("%w: update changes nothing", ErrInvalidItem)
+		return nil, fmt.Errorf("%w: update changes nothing", ErrInvalidRequest)
 	}
 	key, err := u.table.schema.marshalKey(u.key)
 	if err != nil {

@@ -1,4 +1,5 @@
 // Package tables defines the two DynamoDB tables of trainstatus, the status table and the user
-// table: their item types, keys, indexes and enums. This is the only place that names them; the
-// Lambda functions, the CLI, the local stack and the CDK app all import these definitions.
+// table: their item types (storage tags only), keys, indexes, TTL and stream. This is the only
+// place that names them; the Lambda functions, the local stack and the CDK app import these
+// definitions. The words stored in them (job states, the time layout) are package job's.
 package tables

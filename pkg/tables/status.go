@@ -1,78 +1,85 @@
 package tables
 
-import "github.com/trainstatus/trainstatus/pkg/ddb"
-
-// Status is the state of a training job.
-type Status string
-
-// The job states. STARTED -> IN_PROGRESS -> SUCCESS or FAILED; the last two are final.
-const (
-	StatusStarted    Status = "STARTED"
-	StatusInProgress Status = "IN_PROGRESS"
-	StatusSuccess    Status = "SUCCESS"
-	StatusFailed     Status = "FAILED"
+import (
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
-
-// Statuses lists every Status, in lifecycle order.
-var Statuses = ddb.EnumOf[Status]{StatusStarted, StatusInProgress, StatusSuccess, StatusFailed}
-
-// Valid reports whether s is one of Statuses (it makes Status a ddb.Enum).
-func (s Status) Valid() bool { return Statuses.Contains(s) }
-
-// Final reports whether no later event may change a job in this state.
-func (s Status) Final() bool { return s == StatusSuccess || s == StatusFailed }
 
 // Attribute names of the status table, for expressions.
 const (
-	AttrRequestID    = "request_id"
-	AttrUserID       = "user_id"
-	AttrStatus       = "status"
-	AttrTimestamp    = "timestamp"
-	AttrUpdatedAt    = "updated_at"
-	AttrProgress     = "progress"
-	AttrMessage      = "message"
-	AttrError        = "error"
-	AttrStartedAt    = "started_at"
-	AttrInProgressAt = "in_progress_at"
-	AttrFinishedAt   = "finished_at"
-	AttrLastEvent    = "last_event"
-	AttrExpiresAt    = "expires_at"
+	AttrUserID              = "user_id"
+	AttrRequestID           = "request_id"
+	AttrStatus              = "status"
+	AttrTimestamp           = "timestamp"
+	AttrUpdatedAt           = "updated_at"
+	AttrProgress            = "progress"
+	AttrMessage             = "message"
+	AttrError               = "error"
+	AttrStartedAt           = "started_at"
+	AttrInProgressAt        = "in_progress_at"
+	AttrFinishedAt          = "finished_at"
+	AttrFirstReport         = "first_report"
+	AttrFirstReportProgress = "first_report_progress"
+	AttrLastEvent           = "last_event"
+	AttrExpiresAt           = "expires_at"
+	AttrNotifiedAt          = "notified_at"
 )
 
-// IndexByUser is the status table's GSI: a user's jobs, ordered by updated_at.
-const IndexByUser = "by_user"
+// IndexByStarted is the status table's local secondary index: one user's jobs by start time. The
+// sort key is the start, not the last update, on purpose: a progress event leaves the index key
+// alone (one index write per event instead of a delete and a put), a user's list keeps a stable
+// order while they watch it, and paging never skips or repeats a job that moved meanwhile. Being
+// local, it may be read with strong consistency.
+const IndexByStarted = "by_started"
 
-// StatusItem is one training job in the status table: the "pizza tracker" record. Times are
-// ddb.TimeLayout strings.
+// StatusItem is one training job in the status table: the "pizza tracker" record, keyed by its
+// owner and its name, so two users may each have a job called job-123. Times are job.TimeLayout
+// strings. It carries storage tags only: the HTTP API's body is pkg/statusapi's Job.
 type StatusItem struct {
-	RequestID string `dynamodbav:"request_id" json:"request_id"`
-	UserID    string `dynamodbav:"user_id" json:"-"`
-	Status    Status `dynamodbav:"status" json:"status"`
+	UserID    string     `dynamodbav:"user_id"`
+	RequestID string     `dynamodbav:"request_id"`
+	Status    job.Status `dynamodbav:"status"`
 	// Timestamp is when the job started: the STARTED event's time or, until one is applied, the
-	// earliest event time seen.
-	Timestamp string `dynamodbav:"timestamp" json:"timestamp"`
-	// UpdatedAt is the event time of the last applied event.
-	UpdatedAt string `dynamodbav:"updated_at" json:"updated_at"`
+	// earliest event time seen. It sorts the by_started index.
+	Timestamp string `dynamodbav:"timestamp"`
+	// UpdatedAt is the event time of the last applied event: when the job was last heard from.
+	UpdatedAt string `dynamodbav:"updated_at"`
 	// Progress, Message and Error describe the last applied event.
-	Progress     *float64 `dynamodbav:"progress,omitempty" json:"progress,omitempty"`
-	Message      string   `dynamodbav:"message,omitempty" json:"message,omitempty"`
-	Error        string   `dynamodbav:"error,omitempty" json:"error,omitempty"`
-	StartedAt    string   `dynamodbav:"started_at,omitempty" json:"started_at,omitempty"`
-	InProgressAt string   `dynamodbav:"in_progress_at,omitempty" json:"in_progress_at,omitempty"`
-	FinishedAt   string   `dynamodbav:"finished_at,omitempty" json:"finished_at,omitempty"`
+	Progress     *float64 `dynamodbav:"progress,omitempty"`
+	Message      string   `dynamodbav:"message,omitempty"`
+	Error        string   `dynamodbav:"error,omitempty"`
+	StartedAt    string   `dynamodbav:"started_at,omitempty"`
+	InProgressAt string   `dynamodbav:"in_progress_at,omitempty"`
+	FinishedAt   string   `dynamodbav:"finished_at,omitempty"`
+	// FirstReport and FirstReportProgress are the job's earliest progress report (its order key,
+	// as in LastEvent, and its progress): with the last one (UpdatedAt, Progress) they give the
+	// job's rate, and so its ETA, from stored fields alone. Like stage times, a late, earlier
+	// report moves them earlier.
+	FirstReport         string   `dynamodbav:"first_report,omitempty"`
+	FirstReportProgress *float64 `dynamodbav:"first_report_progress,omitempty"`
 	// LastEvent orders events: the last applied event's OrderKey (event time, then seq).
-	LastEvent string `dynamodbav:"last_event" json:"-"`
+	LastEvent string `dynamodbav:"last_event"`
 	// ExpiresAt is the TTL, in epoch seconds.
-	ExpiresAt int64 `dynamodbav:"expires_at,omitempty" json:"-"`
+	ExpiresAt int64 `dynamodbav:"expires_at,omitempty"`
+	// NotifiedAt is when status-notifier e-mailed the owner that the job ended.
+	NotifiedAt string `dynamodbav:"notified_at,omitempty"`
 }
 
-// StatusSchema is the status table's definition.
+// StatusKey returns the status table key of the job (user, request).
+func StatusKey(userID, requestID string) ddb.Key {
+	return ddb.Key{Partition: userID, Sort: requestID}
+}
+
+// StatusSchema is the status table's definition. Its stream (new and old images) feeds
+// status-notifier.
 var StatusSchema = ddb.MustSchema[StatusItem](ddb.Definition{
-	PartitionKey: AttrRequestID,
-	GSIs: []ddb.GSI{
-		{Name: IndexByUser, PartitionKey: AttrUserID, SortKey: AttrUpdatedAt, Projection: ddb.ProjectAll},
+	PartitionKey: AttrUserID,
+	SortKey:      AttrRequestID,
+	LSIs: []ddb.LSI{
+		{Name: IndexByStarted, SortKey: AttrTimestamp, Projection: ddb.ProjectAll},
 	},
-	TTL: AttrExpiresAt,
+	TTL:    AttrExpiresAt,
+	Stream: ddb.StreamNewAndOldImages,
 })
 
 // EnvStatusTable names the environment variable that holds the status table's name.

@@ -23,14 +23,17 @@
 //     time seen. (The issue said a late event should "never change" a stage time; the earliest
 //     time is the only rule under which shuffled delivery ends where ordered delivery does, which
 //     is the guarantee we test, so a late, earlier event may move it.)
-//   - A request belongs to the user of its first event; an event naming another user is refused
-//     with ErrOwnerMismatch.
-//   - updated_at is the time of the last applied event and expires_at (the TTL) is that time plus
-//     the retention, so the final record depends only on the events, not on when they arrived.
+//   - A job is (user_id, request_id), the status table's key: an event for (bob, job-123) is bob's
+//     job, whoever else has a job-123.
+//   - updated_at is the time of the last applied event. expires_at (the TTL) is the retention
+//     after the later of that event's time and the moment it was applied (see expiresAt).
+//   - The tracker has a clock (WithClock): an event dated more than MaxClockSkew ahead of it, or
+//     older than the retention, is refused with ErrFutureEvent or ErrExpiredEvent before any
+//     write. Such an event is poison: no retry changes it.
 //
 // Cost: an event in order, or a duplicate, is exactly one conditional UpdateItem with no read
 // before it. When the condition fails, DynamoDB returns the current item
 // (ReturnValuesOnConditionCheckFailure), from which Apply decides at once whether the event was
-// stale, a duplicate, refused or from another owner. Only a late event that still has a stage
+// stale, a duplicate or refused. Only a late event that still has a stage
 // time or an earlier start to fill takes a second conditional write.
 package tracker

@@ -3,6 +3,7 @@ package tracker
 import (
 	"errors"
 
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -30,40 +31,27 @@ type Result struct {
 	Reason  string
 }
 
-// ErrOwnerMismatch: the event names another user than the one who owns the request. No retry
-// can fix it; the event is invalid.
-var ErrOwnerMismatch = errors.New("tracker: event names another user than the request's owner")
-
 // ErrConcurrentUpdate: a late event's fill lost a race with another writer. Retrying it is safe
 // and converges.
 var ErrConcurrentUpdate = errors.New("tracker: record changed while filling a late event; retry")
 
-// allowedFrom lists the states from which a newer event may move a job to each state. STARTED
-// appears nowhere: it can only create a record.
-var allowedFrom = map[tables.Status][]tables.Status{
-	tables.StatusStarted:    nil,
-	tables.StatusInProgress: {tables.StatusStarted, tables.StatusInProgress},
-	tables.StatusSuccess:    {tables.StatusStarted, tables.StatusInProgress},
-	tables.StatusFailed:     {tables.StatusStarted, tables.StatusInProgress},
-}
-
 // stageAttribute is the stage time an event of status s sets.
-func stageAttribute(s tables.Status) string {
+func stageAttribute(s job.Status) string {
 	switch s {
-	case tables.StatusStarted:
+	case job.Started:
 		return tables.AttrStartedAt
-	case tables.StatusInProgress:
+	case job.InProgress:
 		return tables.AttrInProgressAt
 	default:
 		return tables.AttrFinishedAt
 	}
 }
 
-func stageValue(item tables.StatusItem, s tables.Status) string {
+func stageValue(item tables.StatusItem, s job.Status) string {
 	switch s {
-	case tables.StatusStarted:
+	case job.Started:
 		return item.StartedAt
-	case tables.StatusInProgress:
+	case job.InProgress:
 		return item.InProgressAt
 	default:
 		return item.FinishedAt

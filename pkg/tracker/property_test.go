@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -20,7 +20,7 @@ import (
 func lifecycle(rng *rand.Rand, req string) []trainevent.Event {
 	var evs []trainevent.Event
 	at, seq := t0.Add(time.Duration(rng.IntN(1000))*time.Second), uint64(0)
-	next := func(status tables.Status) trainevent.Event {
+	next := func(status job.Status) trainevent.Event {
 		if rng.IntN(3) == 0 {
 			seq++ // same event time, next seq
 		} else {
@@ -32,10 +32,10 @@ func lifecycle(rng *rand.Rand, req string) []trainevent.Event {
 		return ev
 	}
 	if rng.IntN(5) > 0 {
-		evs = append(evs, next(tables.StatusStarted))
+		evs = append(evs, next(job.Started))
 	}
 	for i := range rng.IntN(6) {
-		ev := next(tables.StatusInProgress)
+		ev := next(job.InProgress)
 		ev.Progress = ptr(float64(10 * (i + 1)))
 		ev.Message = fmt.Sprintf("epoch %d", i+1)
 		evs = append(evs, ev)
@@ -45,21 +45,21 @@ func lifecycle(rng *rand.Rand, req string) []trainevent.Event {
 	case 0: // still running
 		final = false
 	case 1:
-		ev := next(tables.StatusFailed)
+		ev := next(job.Failed)
 		ev.Error = "CUDA out of memory"
 		evs = append(evs, ev)
 	default:
-		evs = append(evs, next(tables.StatusSuccess))
+		evs = append(evs, next(job.Success))
 	}
 	if final && rng.IntN(3) == 0 {
 		// A progress report stamped after the end (another worker, a skewed clock): delivered in
 		// order it is refused, and delivered first it must not keep the job running.
-		ev := next(tables.StatusInProgress)
+		ev := next(job.InProgress)
 		ev.Progress, ev.Message = ptr(99), "late worker"
 		evs = append(evs, ev)
 	}
 	if len(evs) == 0 {
-		evs = append(evs, next(tables.StatusStarted))
+		evs = append(evs, next(job.Started))
 	}
 	return evs
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -19,22 +20,39 @@ const DefaultRetention = 90 * 24 * time.Hour
 type Tracker struct {
 	table     *ddb.Table[tables.StatusItem]
 	retention time.Duration
+	now       func() time.Time
 }
+
+// Option configures a Tracker.
+type Option func(*Tracker)
+
+// WithClock makes the tracker read the time from now instead of time.Now: tests fix it, so that
+// the TTL and the event time window do not depend on when they run.
+func WithClock(now func() time.Time) Option { return func(tr *Tracker) { tr.now = now } }
 
 // New returns a Tracker over table that keeps records for retention after their last event
 // (DefaultRetention if zero).
-func New(table *ddb.Table[tables.StatusItem], retention time.Duration) *Tracker {
+func New(table *ddb.Table[tables.StatusItem], retention time.Duration, opts ...Option) *Tracker {
 	if retention <= 0 {
 		retention = DefaultRetention
 	}
-	return &Tracker{table: table, retention: retention}
+	tr := &Tracker{table: table, retention: retention, now: time.Now}
+	for _, o := range opts {
+		o(tr)
+	}
+	return tr
 }
 
-// Apply applies a valid event (from trainevent.Parse). It returns the outcome, or an error:
-// ErrOwnerMismatch (permanent), ErrConcurrentUpdate (retry), or a ddb error (ddb.IsRetryable
-// tells which).
+// Apply applies a valid event (from trainevent.Parse) to the job (event's user, event's request).
+// It returns the outcome, or an error: ErrFutureEvent or ErrExpiredEvent (the event time is
+// outside the window, see checkTime: no retry can fix it), ErrConcurrentUpdate (retry), or a ddb
+// error (ddb.IsRetryable tells which).
 func (tr *Tracker) Apply(ctx context.Context, ev trainevent.Event) (Result, error) {
-	err := tr.applyInOrder(ctx, ev)
+	now := tr.now()
+	if err := tr.checkTime(ev, now); err != nil {
+		return Result{}, err
+	}
+	err := tr.applyInOrder(ctx, ev, now)
 	if err == nil {
 		return Result{Outcome: Applied, Reason: fmt.Sprintf("now %s", ev.Status)}, nil
 	}
@@ -42,16 +60,13 @@ func (tr *Tracker) Apply(ctx context.Context, ev trainevent.Event) (Result, erro
 	if !ok {
 		return Result{}, err
 	}
-	if current.UserID != ev.UserID {
-		return Result{}, fmt.Errorf("%w: request %s", ErrOwnerMismatch, ev.RequestID)
-	}
 	order := ev.OrderKey()
 	switch {
 	case order == current.LastEvent && sameEvent(ev, current):
 		return Result{Outcome: Duplicate, Reason: "same event as the last applied"}, nil
 	case ev.Status.Final() && !current.Status.Final():
 		// In order, this final event would have ended the job and refused what came after it.
-		return tr.finishLate(ctx, ev, current)
+		return tr.finishLate(ctx, ev, current, now)
 	case ev.Status.Final():
 		return Result{Outcome: Refused, Reason: fmt.Sprintf("the job already ended %s; the first final event to arrive wins", current.Status)}, nil
 	case order == current.LastEvent:
@@ -72,7 +87,7 @@ func sameEvent(ev trainevent.Event, item tables.StatusItem) bool {
 
 // eventProgress is the progress an event records: its own, or 100 for a SUCCESS without one.
 func eventProgress(ev trainevent.Event) *float64 {
-	if ev.Progress == nil && ev.Status == tables.StatusSuccess {
+	if ev.Progress == nil && ev.Status == job.Success {
 		full := 100.0
 		return &full
 	}
@@ -80,36 +95,49 @@ func eventProgress(ev trainevent.Event) *float64 {
 }
 
 // applyInOrder is the one write for an event that is the newest: it creates the record or moves
-// it forward, on the condition that the record is new, or has the same owner, an older last
-// event and a state from which this transition is allowed.
-func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event) error {
-	at := ddb.FormatTime(ev.EventTime)
-	u := tr.table.Update(ddb.Key{Partition: ev.RequestID}).Upsert().
-		Set(tables.AttrUserID, ev.UserID).
+// it forward, on the condition that the record is new, or has an older last event and a state
+// from which this transition is allowed.
+func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event, now time.Time) error {
+	at := job.FormatTime(ev.EventTime)
+	u := tr.table.Update(key(ev)).Upsert().
 		Set(tables.AttrStatus, ev.Status).
 		Set(tables.AttrUpdatedAt, at).
 		Set(tables.AttrLastEvent, ev.OrderKey()).
-		Set(tables.AttrExpiresAt, ev.EventTime.Add(tr.retention).Unix()).
+		Set(tables.AttrExpiresAt, tr.expiresAt(ev, now)).
 		SetIfNotExists(stageAttribute(ev.Status), at)
-	if ev.Status == tables.StatusStarted {
+	if ev.Status == job.Started {
 		u.Set(tables.AttrTimestamp, at)
 	} else {
 		u.SetIfNotExists(tables.AttrTimestamp, at)
 	}
 	setEventFields(u, ev)
+	if isReport(ev) {
+		// The earliest report, for the ETA: in order, the first one sets it.
+		u.SetIfNotExists(tables.AttrFirstReport, ev.OrderKey()).SetIfNotExists(tables.AttrFirstReportProgress, *ev.Progress)
+	}
 
 	isNew := expression.AttributeNotExists(expression.Name(tables.AttrRequestID))
-	if from := allowedFrom[ev.Status]; len(from) > 0 {
-		states := make([]expression.OperandBuilder, 0, len(from))
-		for _, s := range from {
-			states = append(states, expression.Value(s))
-		}
-		moves := expression.Name(tables.AttrUserID).Equal(expression.Value(ev.UserID)).
-			And(expression.Name(tables.AttrLastEvent).LessThan(expression.Value(ev.OrderKey()))).
-			And(expression.Name(tables.AttrStatus).In(states[0], states[1:]...))
+	if from := job.AllowedFrom(ev.Status); len(from) > 0 {
+		moves := expression.Name(tables.AttrLastEvent).LessThan(expression.Value(ev.OrderKey())).
+			And(statusIn(from))
 		isNew = isNew.Or(moves)
 	}
 	return u.If(isNew).Run(ctx)
+}
+
+// isReport reports whether ev is a progress report, one of the points the ETA is estimated from.
+func isReport(ev trainevent.Event) bool { return ev.Status == job.InProgress && ev.Progress != nil }
+
+// key is the status table key of the event's job.
+func key(ev trainevent.Event) ddb.Key { return tables.StatusKey(ev.UserID, ev.RequestID) }
+
+// statusIn is the condition "the job's status is one of states" (states is not empty).
+func statusIn(states []job.Status) expression.ConditionBuilder {
+	values := make([]expression.OperandBuilder, 0, len(states))
+	for _, s := range states {
+		values = append(values, expression.Value(s))
+	}
+	return expression.Name(tables.AttrStatus).In(values[0], values[1:]...)
 }
 
 // setEventFields writes what describes the last applied event: progress, message, error.
@@ -131,9 +159,9 @@ func setOrRemove(u *ddb.Update[tables.StatusItem], name string, set bool, value 
 // fillLate writes what a late event may still change: its stage time, when missing or later,
 // and the start time. The condition re-checks, on the server, what the decision was based on.
 func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current tables.StatusItem) (Result, error) {
-	at := ddb.FormatTime(ev.EventTime)
-	u := tr.table.Update(ddb.Key{Partition: ev.RequestID})
-	cond := expression.Name(tables.AttrUserID).Equal(expression.Value(ev.UserID))
+	at := job.FormatTime(ev.EventTime)
+	u := tr.table.Update(key(ev))
+	cond := expression.AttributeExists(expression.Name(tables.AttrRequestID))
 	var filled []string
 
 	stage := stageAttribute(ev.Status)
@@ -144,15 +172,21 @@ func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current ta
 		filled = append(filled, stage)
 	}
 	switch {
-	case ev.Status == tables.StatusStarted && current.Timestamp != at && (current.StartedAt == "" || at < current.StartedAt):
+	case ev.Status == job.Started && current.Timestamp != at && (current.StartedAt == "" || at < current.StartedAt):
 		// The STARTED time is the start, whatever earlier event set timestamp before.
 		u.Set(tables.AttrTimestamp, at)
 		filled = append(filled, tables.AttrTimestamp)
-	case ev.Status != tables.StatusStarted && current.StartedAt == "" && at < current.Timestamp:
+	case ev.Status != job.Started && current.StartedAt == "" && at < current.Timestamp:
 		u.Set(tables.AttrTimestamp, at)
 		cond = cond.And(expression.AttributeNotExists(expression.Name(tables.AttrStartedAt))).
 			And(expression.Name(tables.AttrTimestamp).GreaterThan(expression.Value(at)))
 		filled = append(filled, tables.AttrTimestamp)
+	}
+	if order := ev.OrderKey(); isReport(ev) && (current.FirstReport == "" || order < current.FirstReport) {
+		u.Set(tables.AttrFirstReport, order).Set(tables.AttrFirstReportProgress, *ev.Progress)
+		cond = cond.And(expression.AttributeNotExists(expression.Name(tables.AttrFirstReport)).
+			Or(expression.Name(tables.AttrFirstReport).GreaterThan(expression.Value(order))))
+		filled = append(filled, tables.AttrFirstReport)
 	}
 	if len(filled) == 0 {
 		return Result{Outcome: Stale, Reason: "older than the last applied event; nothing to fill"}, nil
@@ -173,13 +207,13 @@ func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current ta
 // the last applied one, and no stage time later than it (those came from the refused events;
 // earlier ones still missing are filled when their events arrive). The condition re-checks, on the
 // server, that the record is still the one this decision was made on.
-func (tr *Tracker) finishLate(ctx context.Context, ev trainevent.Event, current tables.StatusItem) (Result, error) {
-	at := ddb.FormatTime(ev.EventTime)
-	u := tr.table.Update(ddb.Key{Partition: ev.RequestID}).
+func (tr *Tracker) finishLate(ctx context.Context, ev trainevent.Event, current tables.StatusItem, now time.Time) (Result, error) {
+	at := job.FormatTime(ev.EventTime)
+	u := tr.table.Update(key(ev)).
 		Set(tables.AttrStatus, ev.Status).
 		Set(tables.AttrUpdatedAt, at).
 		Set(tables.AttrLastEvent, ev.OrderKey()).
-		Set(tables.AttrExpiresAt, ev.EventTime.Add(tr.retention).Unix()).
+		Set(tables.AttrExpiresAt, tr.expiresAt(ev, now)).
 		Set(tables.AttrFinishedAt, at)
 	setEventFields(u, ev)
 	started := current.StartedAt
@@ -190,13 +224,14 @@ func (tr *Tracker) finishLate(ctx context.Context, ev trainevent.Event, current 
 	if current.InProgressAt > at {
 		u.Remove(tables.AttrInProgressAt)
 	}
+	if current.FirstReport > ev.OrderKey() {
+		u.Remove(tables.AttrFirstReport).Remove(tables.AttrFirstReportProgress)
+	}
 	if started == "" && at < current.Timestamp {
 		u.Set(tables.AttrTimestamp, at)
 	}
-	states := []expression.OperandBuilder{expression.Value(tables.StatusStarted), expression.Value(tables.StatusInProgress)}
-	cond := expression.Name(tables.AttrUserID).Equal(expression.Value(ev.UserID)).
-		And(expression.Name(tables.AttrLastEvent).Equal(expression.Value(current.LastEvent))).
-		And(expression.Name(tables.AttrStatus).In(states[0], states[1:]...))
+	cond := expression.Name(tables.AttrLastEvent).Equal(expression.Value(current.LastEvent)).
+		And(statusIn(job.AllowedFrom(ev.Status)))
 	err := u.If(cond).Run(ctx)
 	if errors.Is(err, ddb.ErrConditionFailed) {
 		return Result{}, fmt.Errorf("%w: request %s", ErrConcurrentUpdate, ev.RequestID)

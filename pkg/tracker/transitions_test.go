@@ -1,13 +1,13 @@
 package tracker_test
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -17,14 +17,14 @@ import (
 // and checks the outcome and the stored status.
 func TestEveryTransitionPair(t *testing.T) {
 	f := newFixture(t)
-	states := []tables.Status{tables.StatusStarted, tables.StatusInProgress, tables.StatusSuccess, tables.StatusFailed}
-	allowed := map[[2]tables.Status]bool{
-		{tables.StatusStarted, tables.StatusInProgress}:    true,
-		{tables.StatusStarted, tables.StatusSuccess}:       true,
-		{tables.StatusStarted, tables.StatusFailed}:        true,
-		{tables.StatusInProgress, tables.StatusInProgress}: true,
-		{tables.StatusInProgress, tables.StatusSuccess}:    true,
-		{tables.StatusInProgress, tables.StatusFailed}:     true,
+	states := []job.Status{job.Started, job.InProgress, job.Success, job.Failed}
+	allowed := map[[2]job.Status]bool{
+		{job.Started, job.InProgress}:    true,
+		{job.Started, job.Success}:       true,
+		{job.Started, job.Failed}:        true,
+		{job.InProgress, job.InProgress}: true,
+		{job.InProgress, job.Success}:    true,
+		{job.InProgress, job.Failed}:     true,
 	}
 	for _, from := range states {
 		for _, to := range states {
@@ -39,7 +39,7 @@ func TestEveryTransitionPair(t *testing.T) {
 				}
 				item, _ := f.item(req)
 				want, wantOutcome := from, tracker.Refused
-				if allowed[[2]tables.Status{from, to}] {
+				if allowed[[2]job.Status{from, to}] {
 					want, wantOutcome = to, tracker.Applied
 				}
 				if res.Outcome != wantOutcome || item.Status != want {
@@ -52,17 +52,18 @@ func TestEveryTransitionPair(t *testing.T) {
 
 func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 	f := newFixture(t)
-	ev := event("skip-start", tables.StatusInProgress, 5, 2)
+	ev := event("skip-start", job.InProgress, 5, 2)
 	ev.Progress, ev.Message = ptr(42.5), "epoch 3/10"
 	if res, err := f.apply(ev); err != nil || res.Outcome != tracker.Applied {
 		t.Fatalf("apply: %+v, %v", res, err)
 	}
 	item, _ := f.item("skip-start")
-	at := ddb.FormatTime(ev.EventTime)
+	at := job.FormatTime(ev.EventTime)
 	want := tables.StatusItem{
-		RequestID: "skip-start", UserID: "user-1", Status: tables.StatusInProgress, Timestamp: at, UpdatedAt: at,
+		RequestID: "skip-start", UserID: "user-1", Status: job.InProgress, Timestamp: at, UpdatedAt: at,
 		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
-		ExpiresAt: ev.EventTime.Add(tracker.DefaultRetention).Unix(),
+		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5),
+		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(),
 	}
 	if !reflect.DeepEqual(item, want) {
 		t.Errorf("item\n %+v\nwant\n %+v", item, want)
@@ -71,7 +72,7 @@ func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 
 func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 	f := newFixture(t)
-	ev := event("dup", tables.StatusStarted, 0, 0)
+	ev := event("dup", job.Started, 0, 0)
 	if _, err := f.apply(ev); err != nil {
 		t.Fatal(err)
 	}
@@ -91,21 +92,33 @@ func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 	}
 }
 
-func TestOwnerMismatchIsRefusedAndChangesNothing(t *testing.T) {
+// A job is (user, request): two users may each run a job with the same name, and neither's events
+// touch the other's record.
+func TestTwoOwnersOneName(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.apply(event("owned", tables.StatusStarted, 0, 0)); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := f.item("owned")
-	for _, sec := range []int{10, -10, 0} { // newer, older, same time
-		ev := event("owned", tables.StatusInProgress, sec, 1)
-		ev.UserID = "intruder"
-		if _, err := f.apply(ev); !errors.Is(err, tracker.ErrOwnerMismatch) {
-			t.Errorf("event %ds from another user: %v, want ErrOwnerMismatch", sec, err)
+	other := "user-2"
+	evs := []trainevent.Event{event("job-123", job.Started, 0, 0), event("job-123", job.InProgress, 10, 0)}
+	theirs := event("job-123", job.Started, 5, 0)
+	theirs.UserID = other
+	evs = append(evs, theirs)
+	for _, ev := range evs {
+		if res, err := f.apply(ev); err != nil || res.Outcome != tracker.Applied {
+			t.Fatalf("apply %s/%s %s: %+v, %v; want applied", ev.UserID, ev.RequestID, ev.Status, res, err)
 		}
 	}
-	if after, _ := f.item("owned"); after != before {
-		t.Errorf("refused event changed the record: %+v -> %+v", before, after)
+	cases := []struct {
+		user       string
+		wantStatus job.Status
+		wantStart  string
+	}{
+		{owner, job.InProgress, job.FormatTime(t0)},
+		{other, job.Started, job.FormatTime(t0.Add(5 * time.Second))},
+	}
+	for _, c := range cases {
+		item, ok := f.itemOf(c.user, "job-123")
+		if !ok || item.Status != c.wantStatus || item.Timestamp != c.wantStart || item.UserID != c.user {
+			t.Errorf("%s's job-123 = %+v (found %t), want %s started %s", c.user, item, ok, c.wantStatus, c.wantStart)
+		}
 	}
 }
 
@@ -136,7 +149,7 @@ func TestLateEvents(t *testing.T) {
 			return i.InProgressAt + " " + i.Timestamp
 		}, "15 15", 2},
 	}
-	statuses := []tables.Status{tables.StatusStarted, tables.StatusInProgress, tables.StatusSuccess}
+	statuses := []job.Status{job.Started, job.InProgress, job.Success}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -171,7 +184,7 @@ func TestLateEvents(t *testing.T) {
 func secondsOf(s string) string {
 	fields := strings.Fields(s)
 	for i, f := range fields {
-		if tm, err := ddb.ParseTime(f); err == nil {
+		if tm, err := job.ParseTime(f); err == nil {
 			fields[i] = fmt.Sprint(int(tm.Sub(t0).Seconds()))
 		}
 	}
@@ -183,17 +196,17 @@ func secondsOf(s string) string {
 func TestLateFinalEvent(t *testing.T) {
 	f := newFixture(t)
 	steps := []struct {
-		status  tables.Status
+		status  job.Status
 		sec     int
 		want    tracker.Outcome
 		outcome string // "status in_progress_at timestamp finished_at" after the step, in seconds
 	}{
-		{tables.StatusInProgress, 30, tracker.Applied, "IN_PROGRESS 30 30 -"}, // stamped after the end
-		{tables.StatusSuccess, 20, tracker.Applied, "SUCCESS - 20 20"},        // the end arrives late
-		{tables.StatusInProgress, 10, tracker.Filled, "SUCCESS 10 10 20"},     // earlier progress fills in
-		{tables.StatusInProgress, 30, tracker.Refused, "SUCCESS 10 10 20"},    // redelivered: after the end
-		{tables.StatusFailed, 15, tracker.Refused, "SUCCESS 10 10 20"},        // a second final event
-		{tables.StatusSuccess, 20, tracker.Duplicate, "SUCCESS 10 10 20"},     // the end again
+		{job.InProgress, 30, tracker.Applied, "IN_PROGRESS 30 30 -"}, // stamped after the end
+		{job.Success, 20, tracker.Applied, "SUCCESS - 20 20"},        // the end arrives late
+		{job.InProgress, 10, tracker.Filled, "SUCCESS 10 10 20"},     // earlier progress fills in
+		{job.InProgress, 30, tracker.Refused, "SUCCESS 10 10 20"},    // redelivered: after the end
+		{job.Failed, 15, tracker.Refused, "SUCCESS 10 10 20"},        // a second final event
+		{job.Success, 20, tracker.Duplicate, "SUCCESS 10 10 20"},     // the end again
 	}
 	for i, st := range steps {
 		res, err := f.apply(event("late-end", st.status, st.sec, 0))
@@ -206,7 +219,7 @@ func TestLateFinalEvent(t *testing.T) {
 			t.Errorf("step %d: record %q, want %q", i, got, st.outcome)
 		}
 	}
-	if item, _ := f.item("late-end"); item.LastEvent != event("", tables.StatusSuccess, 20, 0).OrderKey() {
+	if item, _ := f.item("late-end"); item.LastEvent != event("", job.Success, 20, 0).OrderKey() {
 		t.Errorf("last_event %s, want the SUCCESS event's", item.LastEvent)
 	}
 }
@@ -215,23 +228,23 @@ func TestLateFinalEvent(t *testing.T) {
 // duplicate only if it says the same; a final event with the same key still ends the job.
 func TestSameOrderKey(t *testing.T) {
 	f := newFixture(t)
-	first := event("same-key", tables.StatusInProgress, 5, 0)
+	first := event("same-key", job.InProgress, 5, 0)
 	first.Progress, first.Message = ptr(40), "epoch 4"
 	if _, err := f.apply(first); err != nil {
 		t.Fatal(err)
 	}
 	other := first
 	other.Message = "epoch 4 (other worker)"
-	done := event("same-key", tables.StatusSuccess, 5, 0)
+	done := event("same-key", job.Success, 5, 0)
 	cases := []struct {
 		ev         trainevent.Event
 		want       tracker.Outcome
-		wantStatus tables.Status
+		wantStatus job.Status
 	}{
-		{first, tracker.Duplicate, tables.StatusInProgress},
-		{other, tracker.Refused, tables.StatusInProgress},
-		{done, tracker.Applied, tables.StatusSuccess},
-		{done, tracker.Duplicate, tables.StatusSuccess},
+		{first, tracker.Duplicate, job.InProgress},
+		{other, tracker.Refused, job.InProgress},
+		{done, tracker.Applied, job.Success},
+		{done, tracker.Duplicate, job.Success},
 	}
 	for i, tc := range cases {
 		res, err := f.apply(tc.ev)

@@ -1,9 +1,10 @@
-package ddb
+package job
 
 import "time"
 
-// TimeLayout is how times are stored: UTC, fixed width, microseconds, so that they sort as text
-// and compare correctly in key conditions and condition expressions.
+// TimeLayout is how every time of a job is written, stored and sent: UTC, fixed width,
+// microseconds, so that times sort as text and compare correctly in key conditions and condition
+// expressions.
 const TimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // FormatTime formats t in TimeLayout (converted to UTC, truncated to the microsecond).

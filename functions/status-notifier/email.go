@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode/utf8"
+
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// Email is one message to send.
+type Email struct {
+	To, Subject, Text, HTML string
+}
+
+// maxSubjectError bounds how much of a job's error goes into the subject; the body has all of it.
+const maxSubjectError = 120
+
+// stage is one line of the tracker, as the email shows it.
+type stage struct {
+	Name, At, Took string
+}
+
+// view is what the templates show of an ended job.
+type view struct {
+	RequestID, Outcome, Took, Message, Error, Link string
+	Stages                                         []stage
+}
+
+// compose writes the email for a job that ended: a subject that says the job and the outcome
+// ("resnet50-lr0.1 succeeded in 2 h 14 min", "resnet50-lr0.1 failed: CUDA out of memory"), and a
+// plain-text and an HTML part with the final message or error, the stage times and the link to
+// the job's page (page + /jobs/{request_id}).
+func compose(item tables.StatusItem, to, page string) Email {
+	v := view{
+		RequestID: item.RequestID,
+		Message:   item.Message,
+		Error:     item.Error,
+		Link:      strings.TrimSuffix(page, "/") + "/jobs/" + url.PathEscape(item.RequestID),
+		Stages:    stages(item),
+	}
+	if d, ok := span(item.Timestamp, item.FinishedAt); ok {
+		v.Took = humanDuration(d)
+	}
+	var subject string
+	switch {
+	case item.Status == job.Success && v.Took != "":
+		v.Outcome, subject = "succeeded", fmt.Sprintf("%s succeeded in %s", item.RequestID, v.Took)
+	case item.Status == job.Success:
+		v.Outcome, subject = "succeeded", item.RequestID+" succeeded"
+	case item.Error != "":
+		v.Outcome, subject = "failed", fmt.Sprintf("%s failed: %s", item.RequestID, firstLine(item.Error, maxSubjectError))
+	case v.Took != "":
+		v.Outcome, subject = "failed", fmt.Sprintf("%s failed after %s", item.RequestID, v.Took)
+	default:
+		v.Outcome, subject = "failed", item.RequestID+" failed"
+	}
+	var text, html bytes.Buffer
+	_ = textTemplate.Execute(&text, v) // templates over strings: cannot fail
+	_ = htmlTemplate.Execute(&html, v)
+	return Email{To: to, Subject: subject, Text: text.String(), HTML: html.String()}
+}
+
+// stages lists the stage times the job reached, with how long each took until the next one.
+func stages(item tables.StatusItem) []stage {
+	finalName := "Succeeded"
+	if item.Status == job.Failed {
+		finalName = "Failed"
+	}
+	all := []struct{ name, at string }{
+		{"Started", item.StartedAt}, {"Training", item.InProgressAt}, {finalName, item.FinishedAt},
+	}
+	var out []stage
+	for i, s := range all {
+		if s.at == "" {
+			continue
+		}
+		st := stage{Name: s.name, At: s.at}
+		for _, next := range all[i+1:] {
+			if d, ok := span(s.at, next.at); ok {
+				st.Took = humanDuration(d)
+				break
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// span is the time from one job.TimeLayout time to another.
+func span(from, to string) (time.Duration, bool) {
+	a, err1 := job.ParseTime(from)
+	b, err2 := job.ParseTime(to)
+	if err1 != nil || err2 != nil || b.Before(a) {
+		return 0, false
+	}
+	return b.Sub(a), true
+}
+
+// humanDuration writes d the way a person says it: "45 s", "12 min", "2 h 14 min", "3 d 4 h".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// firstLine is the first line of s, cut to at most max runes (with an ellipsis).
+func firstLine(s string, max int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max-1]) + "…"
+}
+
+var textTemplate = texttemplate.Must(texttemplate.New("text").Parse(`Your training job {{.RequestID}} {{.Outcome}}{{if .Took}} after {{.Took}}{{end}}.
+{{if .Error}}
+Error: {{.Error}}
+{{end}}{{if .Message}}
+Last message: {{.Message}}
+{{end}}
+{{range .Stages}}{{.Name}}: {{.At}}{{if .Took}} ({{.Took}}){{end}}
+{{end}}
+See the job: {{.Link}}
+
+You get this email because email notifications are on for your account; turn them off on the tracker page.
+`))
+
+var htmlTemplate = template.Must(template.New("html").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.RequestID}} {{.Outcome}}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5">
+<h1 style="font-size: 1.25rem">Your training job <code>{{.RequestID}}</code> {{.Outcome}}{{if .Took}} after {{.Took}}{{end}}</h1>
+{{if .Error}}<p><strong>Error:</strong> {{.Error}}</p>{{end}}
+{{if .Message}}<p><strong>Last message:</strong> {{.Message}}</p>{{end}}
+<table>{{range .Stages}}<tr><th scope="row" style="text-align: left; padding-right: 1em">{{.Name}}</th><td>{{.At}}</td><td>{{.Took}}</td></tr>{{end}}</table>
+<p><a href="{{.Link}}">See the job on the tracker</a></p>
+<p style="color: #555; font-size: 0.875rem">You get this email because email notifications are on for your account; turn them off on the tracker page.</p>
+</body></html>
+`))

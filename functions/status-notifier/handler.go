@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/emf"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// DeadlineMargin is the time left before the invocation's deadline under which no new record is
+// started: the rest are reported for retry rather than cut off half-way.
+const DeadlineMargin = 10 * time.Second
+
+// Handler e-mails owners of jobs that ended. It is plain Go: main wires it to the tables and SES,
+// tests to DynamoDB Local and the SES emulator.
+type Handler struct {
+	Jobs    *ddb.Table[tables.StatusItem]
+	Users   *ddb.Table[tables.UserItem]
+	Mailer  Mailer
+	Page    string // the tracker page's base URL
+	Log     *slog.Logger
+	Metrics *emf.Writer
+	Now     func() time.Time
+}
+
+// Handle works through the batch in stream order, one record at a time. A record that fails for a
+// reason that may pass (throttling, 5xx, a timeout) is reported in batchItemFailures by its
+// sequence number, and the batch stops there: the event source retries from that record on, so
+// the records after it are not started now (they come back with it, in order).
+func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	start := time.Now()
+	log := lambdalog.ForInvocation(ctx, h.Log)
+	counts := map[Outcome]int64{}
+	var resp events.DynamoDBEventResponse
+	for _, rec := range ev.Records {
+		seq := rec.Change.SequenceNumber
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < DeadlineMargin {
+			log.Warn("out of time: the rest of the batch comes back", "sequence_number", seq, "outcome", Failed)
+			counts[Failed]++
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+			break
+		}
+		r := h.notify(ctx, rec)
+		counts[r.outcome]++
+		attrs := []any{"sequence_number", seq, "event_name", rec.EventName, "outcome", r.outcome, "reason", r.reason}
+		if r.item.RequestID != "" {
+			attrs = append(attrs, "user_id", r.item.UserID, "request_id", r.item.RequestID, "status", r.item.Status)
+		}
+		if r.err != nil {
+			attrs = append(attrs, "error", r.err.Error())
+		}
+		switch r.outcome {
+		case Failed:
+			log.Error("record", attrs...)
+		case Refused:
+			log.Warn("record", attrs...)
+		default:
+			log.Info("record", attrs...)
+		}
+		if r.outcome == Failed {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+			break
+		}
+	}
+	metrics := make([]emf.Metric, 0, len(Outcomes)+2)
+	for _, o := range Outcomes {
+		metrics = append(metrics, emf.Metric{Name: string(o), Value: counts[o], Unit: emf.Count})
+	}
+	metrics = append(metrics, emf.Metric{Name: "Records", Value: int64(len(ev.Records)), Unit: emf.Count},
+		emf.Metric{Name: "DurationMs", Value: time.Since(start).Milliseconds(), Unit: emf.Milliseconds})
+	h.Metrics.Write(metrics...)
+	return resp, nil
+}
+
+// result is what became of one record, and why.
+type result struct {
+	outcome Outcome
+	reason  string
+	item    tables.StatusItem
+	err     error
+}
+
+// notify handles one record: decide, check the mark, read the owner, send, mark.
+func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) result {
+	item, ok, why := ending(rec)
+	if !ok {
+		return result{outcome: Skipped, reason: why, item: item}
+	}
+	key := tables.StatusKey(item.UserID, item.RequestID)
+	current, err := h.Jobs.Get(key).Consistent().One(ctx)
+	switch {
+	case errors.Is(err, ddb.ErrNotFound):
+		return result{outcome: Skipped, reason: "the job no longer exists", item: item}
+	case err != nil:
+		return result{outcome: Failed, reason: "reading the job's notification mark failed", item: item, err: err}
+	case current.NotifiedAt != "":
+		return result{outcome: Skipped, reason: "already notified at " + current.NotifiedAt + " (a redelivered record)", item: item}
+	}
+
+	user, err := h.Users.Get(ddb.Key{Partition: item.UserID}).One(ctx)
+	switch {
+	case errors.Is(err, ddb.ErrNotFound):
+		return result{outcome: Skipped, reason: "the owner has no user record", item: item}
+	case err != nil:
+		return result{outcome: Failed, reason: "reading the owner's record failed", item: item, err: err}
+	case user.Email == "":
+		return result{outcome: Skipped, reason: "the owner has no email address", item: item}
+	case !user.WantsEmail():
+		return result{outcome: OptedOut, reason: "the owner turned job emails off", item: item}
+	}
+
+	if err := h.Mailer.Send(ctx, compose(item, user.Email, h.Page)); err != nil {
+		if errors.Is(err, ErrRefused) {
+			return result{outcome: Refused, reason: "the mail service refused the address; not retried", item: item, err: err}
+		}
+		return result{outcome: Failed, reason: "sending failed", item: item, err: err}
+	}
+
+	// After the send: a crash before this line repeats the email on retry, never loses it.
+	err = h.Jobs.Update(key).Set(tables.AttrNotifiedAt, job.FormatTime(h.Now())).
+		If(expression.AttributeNotExists(expression.Name(tables.AttrNotifiedAt))).Run(ctx)
+	switch {
+	case err == nil:
+		return result{outcome: Sent, reason: "e-mailed " + lambdalog.MaskEmail(user.Email), item: item}
+	case errors.Is(err, ddb.ErrConditionFailed), errors.Is(err, ddb.ErrNotFound):
+		return result{outcome: Sent, reason: "e-mailed " + lambdalog.MaskEmail(user.Email) + "; another delivery marked the job first", item: item}
+	default:
+		return result{outcome: Failed, reason: "e-mailed, but marking the job failed: the retry will send it again", item: item, err: err}
+	}
+}

@@ -1,0 +1,98 @@
+package deploy
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// The SQS event source of status-updater: defaults, overridable per deployment.
+const (
+	// BatchSize is the most messages given to one invocation.
+	BatchSize = 10
+	// MaxBatchingWindow is how long the poller may wait to fill a batch: a status is at most
+	// this much later than its event, in exchange for fewer invocations under load.
+	MaxBatchingWindow = 1 * time.Second
+	// EventSourceMaxConcurrency caps the concurrent invocations the SQS event source starts (2 to
+	// 1000), which caps the write rate on the status table. (Not status-updater's
+	// REQUEST_CONCURRENCY, which is the jobs one invocation works on at once.)
+	EventSourceMaxConcurrency = 10
+)
+
+// VisibilityTimeout is the events queue's visibility timeout for a given batching window: AWS
+// asks for at least six times the function's timeout, plus the batching window, so that a
+// message is not redelivered while a retried invocation may still be working on it.
+func VisibilityTimeout(batchingWindow time.Duration) time.Duration {
+	return 6*StatusUpdaterFunction.Timeout + batchingWindow
+}
+
+// StreamSource is the event source of status-notifier: the status table's change feed.
+type StreamSource struct {
+	Function string
+	// BatchSize is the most records given to one invocation; BatchingWindow how long to wait
+	// to fill one.
+	BatchSize      int
+	BatchingWindow time.Duration
+	// StartingPosition is where a new mapping starts reading: LATEST (only what changes after
+	// it exists) or TRIM_HORIZON.
+	StartingPosition string
+	// Filters are Lambda event filter patterns (JSON, OR'd): only records that can be a job's
+	// transition into SUCCESS or FAILED invoke the function.
+	Filters []string
+	// BisectOnError splits a failing batch in two to isolate a bad record.
+	BisectOnError bool
+	// MaxRetryAttempts bounds the retries of a failing batch; then its description goes to
+	// FailureQueue and the shard moves on.
+	MaxRetryAttempts int
+	// MaxRecordAge drops records older than this (they go to FailureQueue too).
+	MaxRecordAge time.Duration
+	FailureQueue string
+}
+
+// NotifierSource is status-notifier's event source. Its filters let through a record whose new
+// image is final and whose old image is missing (a job created final) or not final, and no other:
+// progress events, late fills on a finished job and the notifier's own notified_at write never
+// invoke the function (the handler checks the same rule again, for records that do reach it).
+var NotifierSource = StreamSource{
+	Function:         StatusNotifier,
+	BatchSize:        10,
+	BatchingWindow:   0,
+	StartingPosition: "LATEST",
+	Filters:          finalTransitionFilters(),
+	BisectOnError:    true,
+	MaxRetryAttempts: 5,
+	MaxRecordAge:     24 * time.Hour,
+	FailureQueue:     NotifierFailureQueue,
+}
+
+// finalTransitionFilters writes NotifierSource's patterns from job's final states:
+//
+//	{"eventName":["INSERT"],"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}}}}
+//	{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}},
+//	  "OldImage":{"status":{"S":[{"anything-but":["SUCCESS","FAILED"]}]}}}}
+func finalTransitionFilters() []string {
+	var final []job.Status
+	for _, s := range job.Statuses {
+		if s.Final() {
+			final = append(final, s)
+		}
+	}
+	type m = map[string]any
+	isFinal := m{tables.AttrStatus: m{"S": final}}
+	wasNotFinal := m{tables.AttrStatus: m{"S": []m{{"anything-but": final}}}}
+	patterns := []m{
+		{"eventName": []string{"INSERT"}, "dynamodb": m{"NewImage": isFinal}},
+		{"eventName": []string{"MODIFY"}, "dynamodb": m{"NewImage": isFinal, "OldImage": wasNotFinal}},
+	}
+	out := make([]string, len(patterns))
+	for i, p := range patterns {
+		b, err := json.Marshal(p)
+		if err != nil {
+			panic(err) // maps of strings: cannot fail
+		}
+		out[i] = string(b)
+	}
+	return out
+}
