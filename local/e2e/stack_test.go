@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trainstatus/trainstatus/internal/dynamodblocal"
 	"github.com/trainstatus/trainstatus/local/proc"
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
@@ -46,7 +47,7 @@ func startDynamoDB() (endpoint string, stop func() error, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := ddbtest.Start(ctx)
+	srv, err := dynamodblocal.Start(ctx)
 	if err != nil {
 		return "", nil, err
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/trainstatus/trainstatus/internal/dynamodblocal"
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/deps"
 	"github.com/trainstatus/trainstatus/local/fauxqs"
-	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -15,7 +15,7 @@ import (
 func (s *Stack) startDynamoDB(ctx context.Context, cfg Config) error {
 	endpoint := cfg.DynamoDBEndpoint
 	if endpoint == "" {
-		srv, err := ddbtest.Start(ctx)
+		srv, err := dynamodblocal.Start(ctx)
 		if err != nil {
 			return err
 		}

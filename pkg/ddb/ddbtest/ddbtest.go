@@ -1,3 +1,15 @@
+// Package ddbtest runs tests against the official Amazon DynamoDB Local (started through
+// internal/dynamodblocal): it hands tests a configured client and a fresh table per test, a spy
+// that counts and fails calls (Spy), and an in-process stub for benchmarks (Stub). When
+// DDBTEST_ENDPOINT names a running instance (make test starts one for all packages with
+// internal/tools/ddblocal), it uses that instead of starting one.
+//
+// A test package calls Main from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(ddbtest.Main(m)) }
+//
+// If DynamoDB Local cannot be installed or started, the test fails with what is missing: tests
+// never skip silently.
 package ddbtest
 
 import (
@@ -13,6 +25,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/internal/dynamodblocal"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 )
 
@@ -23,7 +36,7 @@ var (
 	endpoint  string
 	startOnce sync.Once
 	startErr  error
-	server    *Server
+	server    *dynamodblocal.Server
 	// mainCalled guards against a package that starts a server without Main to stop it.
 	mainCalled bool
 )
@@ -52,7 +65,7 @@ func Endpoint(t testing.TB) string {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		server, startErr = Start(ctx)
+		server, startErr = dynamodblocal.Start(ctx)
 		if startErr == nil {
 			endpoint = server.Endpoint
 		}
@@ -103,3 +116,7 @@ func NewTableWithClient[T any](t testing.TB, client ddb.API, schema *ddb.Schema[
 	})
 	return ddb.NewTable(client, name, schema, opts...)
 }
+
+// NewClient returns a DynamoDB client for a local endpoint (dynamodblocal.NewClient): static dummy
+// credentials and no dependence on the environment's AWS settings.
+func NewClient(endpoint string) *dynamodb.Client { return dynamodblocal.NewClient(endpoint) }

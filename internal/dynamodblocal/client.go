@@ -1,4 +1,4 @@
-package ddbtest
+package dynamodblocal
 
 import (
 	"net/http"

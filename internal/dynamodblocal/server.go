@@ -1,4 +1,4 @@
-package ddbtest
+package dynamodblocal
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type Server struct {
 func Start(ctx context.Context) (*Server, error) {
 	java, err := exec.LookPath("java")
 	if err != nil {
-		return nil, errors.New("ddbtest: java not found: DynamoDB Local needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)")
+		return nil, errors.New("dynamodblocal: java not found: DynamoDB Local needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)")
 	}
 	dir, err := Dir()
 	if err != nil {
@@ -54,7 +54,7 @@ func Start(ctx context.Context) (*Server, error) {
 	// Its own process group, so Stop ends the JVM and anything it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("ddbtest: starting DynamoDB Local: %w", err)
+		return nil, fmt.Errorf("dynamodblocal: starting DynamoDB Local: %w", err)
 	}
 	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, done: make(chan error, 1)}
 	go func() { s.done <- cmd.Wait() }()
@@ -79,9 +79,9 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 		select {
 		case exitErr := <-s.done:
 			s.done <- exitErr
-			return fmt.Errorf("ddbtest: DynamoDB Local exited before it was ready: %v", exitErr)
+			return fmt.Errorf("dynamodblocal: DynamoDB Local exited before it was ready: %v", exitErr)
 		case <-ctx.Done():
-			return fmt.Errorf("ddbtest: DynamoDB Local not ready at %s after %s: %v", s.Endpoint, limit, err)
+			return fmt.Errorf("dynamodblocal: DynamoDB Local not ready at %s after %s: %v", s.Endpoint, limit, err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

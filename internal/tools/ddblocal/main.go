@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/trainstatus/trainstatus/internal/dynamodblocal"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 )
 
@@ -24,9 +25,9 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 1 && args[0] == "--install-only" {
-		dir, err := ddbtest.Dir()
+		dir, err := dynamodblocal.Dir()
 		if err == nil {
-			_, err = ddbtest.Install(ctx, dir)
+			_, err = dynamodblocal.Install(ctx, dir)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "ddblocal:", err)
@@ -38,7 +39,7 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: ddblocal -- command [args...] | ddblocal --install-only")
 		return 2
 	}
-	srv, err := ddbtest.Start(ctx)
+	srv, err := dynamodblocal.Start(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ddblocal:", err)
 		return 1
