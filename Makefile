@@ -19,7 +19,7 @@ BUILD := $(ROOT)/build
 GO    ?= go
 export GOTOOLCHAIN := local
 
-FUNCTIONS := status-updater user-signup status-query
+FUNCTIONS := $(notdir $(wildcard functions/*))
 
 include mk/*.mk
 

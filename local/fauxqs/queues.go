@@ -19,6 +19,7 @@ type Queues struct {
 	DeadLetterName    string        // e.g. training-events-dlq
 	MaxReceiveCount   int           // receives before a message moves to the dead-letter queue
 	VisibilityTimeout time.Duration // of the main queue
+	MaxMessageBytes   int           // of the main queue; 0 for SQS's default (256 KiB)
 }
 
 // Created are the URLs and ARNs of the created queues.
@@ -49,11 +50,22 @@ func Create(ctx context.Context, client *sqs.Client, q Queues) (Created, error) 
 		"deadLetterTargetArn": c.DeadLetterARN,
 		"maxReceiveCount":     strconv.Itoa(q.MaxReceiveCount),
 	})
-	c.URL, c.ARN, err = create(ctx, client, q.Name, map[string]string{
+	attrs := map[string]string{
 		"VisibilityTimeout": strconv.Itoa(int(q.VisibilityTimeout / time.Second)),
 		"RedrivePolicy":     string(redrive),
-	})
+	}
+	if q.MaxMessageBytes > 0 {
+		attrs["MaximumMessageSize"] = strconv.Itoa(q.MaxMessageBytes)
+	}
+	c.URL, c.ARN, err = create(ctx, client, q.Name, attrs)
 	return c, err
+}
+
+// CreateQueue creates a plain queue that keeps its messages 14 days (a failure destination), and
+// returns its URL. It is idempotent.
+func CreateQueue(ctx context.Context, client *sqs.Client, name string) (string, error) {
+	url, _, err := create(ctx, client, name, map[string]string{"MessageRetentionPeriod": strconv.Itoa(14 * 24 * 3600)})
+	return url, err
 }
 
 func create(ctx context.Context, client *sqs.Client, name string, attrs map[string]string) (url, arn string, err error) {

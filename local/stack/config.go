@@ -26,13 +26,18 @@ type Config struct {
 	HTTPAddr    string
 	SQSAddr     string
 	CognitoAddr string
+	SESAddr     string
 	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
 	DynamoDBEndpoint string
 
 	StatusTable  string
 	UserTable    string
 	CursorSecret string
-	LogLevel     string // the functions' LOG_LEVEL
+	// CursorSecretPrevious is the cursor key before a rotation ("" for none).
+	CursorSecretPrevious string
+	// Sender is status-notifier's From address (NOTIFICATION_SENDER).
+	Sender   string
+	LogLevel string // the functions' LOG_LEVEL
 
 	// Events queue and its event source mapping.
 	VisibilityTimeout time.Duration // default deploy.VisibilityTimeout(BatchingWindow), as infra/
@@ -42,6 +47,10 @@ type Config struct {
 	// UpdaterConcurrency is the number of status-updater emulators and of event source pollers.
 	UpdaterConcurrency int
 	QueryConcurrency   int // status-query emulators
+
+	// FunctionEnv adds to (or overrides) a function's environment, by function name: e.g. a
+	// short {"status-query": {"STALL_WINDOW": "3s"}} for a test (see extraenv.go).
+	FunctionEnv map[string]map[string]string
 
 	// User, when set, is signed up, confirmed (running the real PostConfirmation trigger) and
 	// logged in once the stack is ready; its tokens go into the State.
@@ -60,10 +69,12 @@ func Defaults() Config {
 		HTTPAddr:           "127.0.0.1:3000",
 		SQSAddr:            "127.0.0.1:4566",
 		CognitoAddr:        "127.0.0.1:9229",
+		SESAddr:            "127.0.0.1:8005",
 		StatusTable:        "trainstatus-local-status",
 		UserTable:          "trainstatus-local-users",
 		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
-		LogLevel:           deploy.DefaultLogLevel,
+		Sender:             "trainstatus@localhost.localdomain",
+		LogLevel:           deploy.LogLevelVar.Default,
 		VisibilityTimeout:  deploy.VisibilityTimeout(deploy.MaxBatchingWindow),
 		MaxReceiveCount:    deploy.MaxReceiveCount,
 		BatchSize:          deploy.BatchSize,
@@ -76,7 +87,7 @@ func Defaults() Config {
 // Ephemeral returns the defaults with every port free-picked: for tests.
 func Ephemeral() Config {
 	c := Defaults()
-	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr, c.SESAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	return c
 }
 
@@ -96,9 +107,11 @@ func (c Config) fill(root string) Config {
 	set(&c.HTTPAddr, d.HTTPAddr)
 	set(&c.SQSAddr, d.SQSAddr)
 	set(&c.CognitoAddr, d.CognitoAddr)
+	set(&c.SESAddr, d.SESAddr)
 	set(&c.StatusTable, d.StatusTable)
 	set(&c.UserTable, d.UserTable)
 	set(&c.CursorSecret, d.CursorSecret)
+	set(&c.Sender, d.Sender)
 	set(&c.LogLevel, d.LogLevel)
 	if c.VisibilityTimeout <= 0 {
 		c.VisibilityTimeout = deploy.VisibilityTimeout(c.BatchingWindow)

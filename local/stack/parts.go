@@ -8,6 +8,9 @@ import (
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/deps"
 	"github.com/trainstatus/trainstatus/local/fauxqs"
+	"github.com/trainstatus/trainstatus/local/invoke"
+	"github.com/trainstatus/trainstatus/local/ses"
+	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -37,9 +40,14 @@ func (s *Stack) startSQS(ctx context.Context, tools deps.Tools, cfg Config) (*fa
 		return nil, fauxqs.Created{}, err
 	}
 	s.addCloser(srv.Stop)
-	q, err := fauxqs.Create(ctx, fauxqs.NewClient(srv.Endpoint), fauxqs.Queues{Name: deploy.EventsQueue,
-		DeadLetterName: deploy.DeadLetterQueue, MaxReceiveCount: cfg.MaxReceiveCount, VisibilityTimeout: cfg.VisibilityTimeout})
+	client := fauxqs.NewClient(srv.Endpoint)
+	q, err := fauxqs.Create(ctx, client, fauxqs.Queues{Name: deploy.EventsQueue,
+		DeadLetterName: deploy.DeadLetterQueue, MaxReceiveCount: cfg.MaxReceiveCount, VisibilityTimeout: cfg.VisibilityTimeout,
+		MaxMessageBytes: deploy.EventsMaxMessageBytes})
 	if err != nil {
+		return nil, q, err
+	}
+	if s.State.NotifierFailureURL, err = fauxqs.CreateQueue(ctx, client, deploy.NotifierFailureQueue); err != nil {
 		return nil, q, err
 	}
 	s.State.SQSEndpoint, s.State.QueueURL, s.State.QueueARN, s.State.DeadLetterURL = srv.Endpoint, q.URL, q.ARN, q.DeadLetterURL
@@ -63,4 +71,44 @@ func (s *Stack) startCognito(ctx context.Context, tools deps.Tools, cfg Config, 
 	s.State.UserPoolID, s.State.ClientID, s.State.Issuer, s.State.JWKSURL = pool.ID, pool.ClientID, pool.Issuer, pool.JWKSURL
 	s.log.Info("cognito ready", "endpoint", srv.Endpoint, "pool", pool.ID, "client", pool.ClientID)
 	return srv, pool, nil
+}
+
+// startSES starts the SES emulator, whose store holds the mail status-notifier sends.
+func (s *Stack) startSES(ctx context.Context, tools deps.Tools, cfg Config) error {
+	srv, err := ses.Start(ctx, s.log, tools, cfg.SESAddr)
+	if err != nil {
+		return err
+	}
+	s.addCloser(srv.Close)
+	s.State.SESEndpoint = srv.Endpoint()
+	s.log.Info("ses ready", "endpoint", srv.Endpoint())
+	return nil
+}
+
+// startStream starts status-notifier's event source on the status table's stream, from
+// pkg/deploy's description (its filters, batch, bisect, retries and failure queue), as infra/
+// declares the event source mapping.
+func (s *Stack) startStream(ctx context.Context, cfg Config, lambda invoke.Invoker) error {
+	src := deploy.NotifierSource
+	source, err := streams.Start(ctx, streams.Config{
+		Table:             cfg.StatusTable,
+		Function:          src.Function,
+		Region:            region,
+		BatchSize:         src.BatchSize,
+		BatchingWindow:    src.BatchingWindow,
+		StartingPosition:  streams.StartingPosition(src.StartingPosition),
+		Filters:           src.Filters,
+		BisectOnError:     src.BisectOnError,
+		MaxRetries:        src.MaxRetryAttempts,
+		OnFailureQueueURL: s.State.NotifierFailureURL,
+		DynamoDB:          dynamodblocal.NewClient(s.State.DynamoDBEndpoint),
+		Streams:           streams.NewClient(s.State.DynamoDBEndpoint),
+		SQS:               fauxqs.NewClient(s.State.SQSEndpoint),
+	}, lambda, s.log)
+	if err != nil {
+		return fmt.Errorf("status table stream: %w", err)
+	}
+	s.addCloser(source.Close)
+	s.log.Info("stream event source ready", "stream", source.StreamARN(), "function", src.Function)
+	return nil
 }

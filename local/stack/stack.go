@@ -22,6 +22,9 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
+// region is the local stack's region, the emulators' default.
+const region = "us-east-1"
+
 // Stack is a running local stack.
 type Stack struct {
 	State State
@@ -55,7 +58,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err != nil {
 		return nil, err
 	}
-	s.State = State{PID: os.Getpid(), Region: "us-east-1", StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
+	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
 	log.Info("starting local stack")
 
 	// The Invoke API's address first: cognito-local's trigger needs it.
@@ -78,16 +81,36 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		func() error { return s.startDynamoDB(ctx, cfg) },
 		func() (err error) { sqsSrv, queues, err = s.startSQS(ctx, tools, cfg); return err },
 		func() (err error) { cogSrv, pool, err = s.startCognito(ctx, tools, cfg, workDir); return err },
+		func() error { return s.startSES(ctx, tools, cfg) },
 	)
 	if err != nil {
 		lambdaListener.Close()
 		return nil, err
 	}
 
-	// Lambda: the emulators behind the Invoke API.
-	router, err := invoke.StartRouter(ctx, log, tools.RIE, functions(cfg, sqsSrv.Endpoint, s.State.DynamoDBEndpoint, queues.DeadLetterURL))
+	// The HTTP API's address before the functions: the page's URL is status-notifier's TRACKER_URL.
+	httpListener, err := listen("http", cfg.HTTPAddr)
 	if err != nil {
 		lambdaListener.Close()
+		return nil, err
+	}
+	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
+
+	// Lambda: the emulators behind the Invoke API.
+	resources := map[deploy.Resource]string{
+		deploy.StatusTableName:    cfg.StatusTable,
+		deploy.UserTableName:      cfg.UserTable,
+		deploy.DeadLetterQueueURL: queues.DeadLetterURL,
+		deploy.CursorKey:          cfg.CursorSecret,
+		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
+		deploy.NotificationSender: cfg.Sender,
+		deploy.TrackerPageURL:     s.State.HTTPEndpoint,
+	}
+	ep := endpoints{DynamoDB: s.State.DynamoDBEndpoint, SQS: sqsSrv.Endpoint, SESv2: s.State.SESEndpoint}
+	router, err := invoke.StartRouter(ctx, log, tools.RIE, withEnv(functions(cfg, ep, resources), cfg.FunctionEnv))
+	if err != nil {
+		lambdaListener.Close()
+		httpListener.Close()
 		return nil, err
 	}
 	s.addCloser(router.Stop)
@@ -97,23 +120,23 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 
 	// HTTP API behind the JWT authorizer.
 	api := &httpapi.API{
-		Routes: []httpapi.Route{
-			{Method: "GET", Path: "/status", Function: deploy.StatusQuery},
-			{Method: "GET", Path: "/status/{" + deploy.PathRequestID + "}", Function: deploy.StatusQuery},
-		},
+		Routes: routes(),
 		Auth: &jwt.Verifier{Issuer: pool.Issuer, Audience: []string{pool.ClientID}, TokenUse: []string{"id", "access"},
 			Keys: &jwt.JWKS{URL: pool.JWKSURL}, Leeway: 5 * time.Second},
 		Invoker: lambda,
 		Log:     log,
 	}
-	httpListener, err := listen("http", cfg.HTTPAddr)
+	site, err := withPage(api, s.State) // the tracker page at the API's origin (page.go)
 	if err != nil {
+		httpListener.Close()
 		return nil, err
 	}
-	s.serve("http", httpListener, api)
-	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
+	s.serve("http", httpListener, site)
 
-	// The event source mapping, last: everything it needs is up.
+	// The event source mappings, last: everything they need is up.
+	if err := s.startStream(ctx, cfg, lambda); err != nil {
+		return nil, err
+	}
 	mapping := esm.New(esm.Config{QueueURL: queues.URL, QueueARN: queues.ARN, Function: deploy.StatusUpdater,
 		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency},
 		fauxqs.NewClient(sqsSrv.Endpoint), lambda, log)
@@ -135,7 +158,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		log.Info("user signed up and logged in", "email", u.Email)
 	}
 
-	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr}, router.Addrs()...)
+	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint)}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
 		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))
 	}

@@ -33,7 +33,8 @@ func buildHost(t *testing.T) string {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, fn := range deploy.Functions {
+	for _, spec := range deploy.Functions {
+		fn := spec.Name
 		if err := os.MkdirAll(filepath.Join(dir, fn), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +114,9 @@ func TestStack(t *testing.T) {
 			{"/status?limit=2", token, 200, `"routeKey":"GET /status"`},
 			{"/status/req-1", "", 401, `{"message":"Unauthorized"}`},
 			{"/status/req-1", token + "x", 401, `{"message":"Unauthorized"}`},
-			{"/nope", token, 404, `{"message":"Not Found"}`},
+			{"/status/req-1/nope", token, 404, `{"message":"Not Found"}`},
+			{"/me/nope", token, 404, `{"message":"Not Found"}`},
+			{"/jobs/req-1", "", 200, `<!doctype html>`}, // the page, for a deep link
 		}
 		for _, tc := range cases {
 			req, _ := http.NewRequest("GET", state.HTTPEndpoint+tc.path, nil)
@@ -129,7 +132,7 @@ func TestStack(t *testing.T) {
 			if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.bodyHas) {
 				t.Errorf("GET %s: %d %.300s; want %d with %s", tc.path, resp.StatusCode, b, tc.status, tc.bodyHas)
 			}
-			if tc.status == 200 {
+			if tc.status == 200 && strings.HasPrefix(tc.path, "/status") {
 				var ev map[string]any
 				_ = json.Unmarshal(b, &ev)
 				if ev["function"] != deploy.StatusQuery {

@@ -19,16 +19,20 @@ type State struct {
 	SQSEndpoint      string `json:"sqs_endpoint"`
 	CognitoEndpoint  string `json:"cognito_endpoint"`
 	DynamoDBEndpoint string `json:"dynamodb_endpoint"`
-	QueueURL         string `json:"queue_url"`
-	QueueARN         string `json:"queue_arn"`
-	DeadLetterURL    string `json:"dead_letter_url"`
-	UserPoolID       string `json:"user_pool_id"`
-	ClientID         string `json:"client_id"`
-	Issuer           string `json:"issuer"`
-	JWKSURL          string `json:"jwks_url"`
-	CognitoDir       string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
-	StatusTable      string `json:"status_table"`
-	UserTable        string `json:"user_table"`
+	// SESEndpoint is the SES emulator (aws-ses-v2-local); its GET /store lists the sent mail.
+	SESEndpoint   string `json:"ses_endpoint"`
+	QueueURL      string `json:"queue_url"`
+	QueueARN      string `json:"queue_arn"`
+	DeadLetterURL string `json:"dead_letter_url"`
+	// NotifierFailureURL is status-notifier's on-failure queue (stream batches it gave up on).
+	NotifierFailureURL string `json:"notifier_failure_url"`
+	UserPoolID         string `json:"user_pool_id"`
+	ClientID           string `json:"client_id"`
+	Issuer             string `json:"issuer"`
+	JWKSURL            string `json:"jwks_url"`
+	CognitoDir         string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
+	StatusTable        string `json:"status_table"`
+	UserTable          string `json:"user_table"`
 	// User is Config.User, signed up and logged in (tokens valid for a day).
 	User *cognito.User `json:"user,omitempty"`
 	// Addrs are every address the stack listens on (its own and its children's).

@@ -3,14 +3,14 @@ package stack
 import (
 	"context"
 
+	"github.com/trainstatus/trainstatus/internal/dynamodblocal"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 // createTables creates the status and user tables from their pkg/tables definitions.
 func createTables(ctx context.Context, endpoint string, c Config) error {
-	client := ddbtest.NewClient(endpoint)
+	client := dynamodblocal.NewClient(endpoint)
 	if err := ddb.NewTable(client, c.StatusTable, tables.StatusSchema).CreateIfMissing(ctx); err != nil {
 		return err
 	}
