@@ -23,9 +23,10 @@ INFRA_ENV = JSII_NODE=$(NODE22) PATH="$(dir $(NODE22)):$$PATH" \
 	JSII_RUNTIME_PACKAGE_CACHE_ROOT=$(CACHE)/jsii CDK_HOME=$(CACHE)/cdk-home \
 	CDK_DISABLE_CLI_TELEMETRY=1 AWS_EC2_METADATA_DISABLED=true
 
-# The app is the Go program in infra/; the function assets are those `make build` writes.
+# The app is the Go program in infra/; the function assets are those `make build` writes, the
+# tracker page is web/static as it is (no build step).
 CDK = cd $(INFRA_DIR) && $(INFRA_ENV) $(NODE22) $(CDK_CLI) --no-notices --app '$(GO) run .' \
-	--output $(CDK_OUT) -c assetDir=$(BUILD)/lambda
+	--output $(CDK_OUT) -c assetDir=$(BUILD)/lambda -c webDir=$(ROOT)/web/static
 
 .PHONY: test-infra cdk-cli synth diff deploy destroy cdk-bootstrap infra-clean
 

@@ -8,6 +8,7 @@
 NODE22_VERSION        := 22.23.3
 FAUXQS_VERSION        := 2.4.1
 COGNITO_LOCAL_VERSION := 5.3.0
+SES_LOCAL_VERSION     := 2.10.2
 RIE_VERSION           := v0.0.0-20261030222936-bef5c4ba774d
 RIE_MODULE            := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
 
@@ -15,6 +16,7 @@ NODE22_DIR        := $(CACHE)/node22
 NODE22            := $(NODE22_DIR)/node_modules/node/bin/node
 FAUXQS_DIR        := $(CACHE)/fauxqs
 COGNITO_LOCAL_DIR := $(CACHE)/cognito-local
+SES_LOCAL_DIR     := $(CACHE)/aws-ses-v2-local
 RIE               := $(CACHE)/bin/aws-lambda-rie
 LOCALSTACK        := $(BUILD)/host/localstack
 LOCAL_RUN_DIR     := $(CACHE)/localstack
@@ -27,8 +29,8 @@ export TRAINSTATUS_CACHE := $(CACHE)
 
 NPM_INSTALL = npm install --no-audit --no-fund --no-save --loglevel=warn --foreground-scripts
 
-.PHONY: local-deps node22 fauxqs cognito-local rie localstack up down
-local-deps: node22 fauxqs cognito-local rie
+.PHONY: local-deps node22 fauxqs cognito-local ses-local rie localstack up down
+local-deps: node22 fauxqs cognito-local ses-local rie
 
 # The Go tests of local/ run the real emulators: install them first.
 test-go: local-deps
@@ -36,6 +38,7 @@ test-go: local-deps
 node22: $(NODE22_DIR)/.v$(NODE22_VERSION)
 fauxqs: $(FAUXQS_DIR)/.v$(FAUXQS_VERSION)
 cognito-local: $(COGNITO_LOCAL_DIR)/.v$(COGNITO_LOCAL_VERSION)
+ses-local: $(SES_LOCAL_DIR)/.v$(SES_LOCAL_VERSION)
 rie: $(CACHE)/bin/.rie-$(RIE_VERSION)
 
 # Each install goes to a fresh folder and leaves a stamp named after its version, so a changed pin
@@ -58,6 +61,12 @@ $(COGNITO_LOCAL_DIR)/.v$(COGNITO_LOCAL_VERSION):
 	@rm -rf $(COGNITO_LOCAL_DIR) && mkdir -p $(COGNITO_LOCAL_DIR) && echo '{"private":true}' > $(COGNITO_LOCAL_DIR)/package.json
 	@cd $(COGNITO_LOCAL_DIR) && $(NPM_INSTALL) cognito-local@$(COGNITO_LOCAL_VERSION)
 	@touch $@ && echo "==> cognito-local $(COGNITO_LOCAL_VERSION) ready"
+
+$(SES_LOCAL_DIR)/.v$(SES_LOCAL_VERSION):
+	@echo "==> installing aws-ses-v2-local@$(SES_LOCAL_VERSION) into $(SES_LOCAL_DIR)"
+	@rm -rf $(SES_LOCAL_DIR) && mkdir -p $(SES_LOCAL_DIR) && echo '{"private":true}' > $(SES_LOCAL_DIR)/package.json
+	@cd $(SES_LOCAL_DIR) && $(NPM_INSTALL) aws-ses-v2-local@$(SES_LOCAL_VERSION)
+	@touch $@ && echo "==> aws-ses-v2-local $(SES_LOCAL_VERSION) ready"
 
 $(CACHE)/bin/.rie-$(RIE_VERSION):
 	@echo "==> building aws-lambda-rie@$(RIE_VERSION) into $(CACHE)/bin"

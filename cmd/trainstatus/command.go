@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 )
 
@@ -19,7 +20,14 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
-	sqs            func(context.Context) (producer.SQSAPI, error)
+	sqs            func(context.Context) (sqsAPI, error)
+}
+
+// sqsAPI is what the commands need of SQS: sending events, and looking after the dead-letter
+// queue. *sqs.Client implements it.
+type sqsAPI interface {
+	producer.SQSAPI
+	dlqtool.SQSAPI
 }
 
 // command is one subcommand. To add one, write a file with an init function that calls
@@ -64,10 +72,11 @@ func run(ctx context.Context, e *env) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "%s: %v\n", programName, err)
+		fmt.Fprintf(e.stderr, "%s: %s\n", programName, sanitize(err.Error()))
 		return exitUsage
 	default:
-		fmt.Fprintf(e.stderr, "%s: %v\n", programName, err)
+		// Errors may quote the API, SQS or a message (an entry's error, a reason): sanitized.
+		fmt.Fprintf(e.stderr, "%s: %s\n", programName, sanitize(err.Error()))
 		return exitFailed
 	}
 }

@@ -4,8 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/producer"
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 )
+
+// EnvDeadLetterQueueURL names the environment variable dlq reads when --dlq-url is not given:
+// the name the status-updater reads it from (deploy.DeadLetterQueueVar, which the CLI does not
+// import so as not to link the DynamoDB packages; a test checks the two agree).
+const EnvDeadLetterQueueURL = "DEAD_LETTER_QUEUE_URL"
 
 // dlqCommands are the subcommands of "dlq"; each registers itself from its own file.
 var dlqCommands = map[string]command{}
@@ -29,14 +34,14 @@ func addDLQFlags(fs interface {
 	Duration(name string, value time.Duration, usage string) *time.Duration
 }) dlqFlags {
 	return dlqFlags{
-		url:        fs.String("dlq-url", "", "dead-letter queue URL (default $"+producer.EnvDeadLetterQueueURL+")"),
+		url:        fs.String("dlq-url", "", "dead-letter queue URL (default $"+EnvDeadLetterQueueURL+")"),
 		visibility: fs.Duration("visibility", 30*time.Second, "how long listed messages stay hidden if releasing them fails"),
 	}
 }
 
 // open returns the DLQ the flags name.
-func (f dlqFlags) open(ctx context.Context, e *env) (*producer.DLQ, error) {
-	u, err := url(e, *f.url, "dlq-url", producer.EnvDeadLetterQueueURL)
+func (f dlqFlags) open(ctx context.Context, e *env) (*dlqtool.Queue, error) {
+	u, err := url(e, *f.url, "dlq-url", EnvDeadLetterQueueURL)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +52,7 @@ func (f dlqFlags) open(ctx context.Context, e *env) (*producer.DLQ, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := producer.NewDLQ(api, u)
+	d := dlqtool.New(api, u)
 	d.Visibility = *f.visibility
 	return d, nil
 }

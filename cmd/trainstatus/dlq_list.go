@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 func init() {
@@ -49,13 +49,12 @@ func runDLQList(ctx context.Context, e *env, args []string) error {
 	if !*asJSON {
 		fmt.Fprintln(tw, "MESSAGE ID\tAGE\tREQUEST ID\tRECEIVES\tREASON")
 	}
-	enc := json.NewEncoder(e.stdout)
 	n := 0
 	var failure error
 	for m, err := range d.Inspect(ctx) {
 		if err != nil {
 			if errors.Is(err, deadletter.ErrMalformed) {
-				fmt.Fprintf(e.stderr, "warning: %v\n", err)
+				fmt.Fprintf(e.stderr, "warning: %s\n", sanitize(err.Error()))
 				continue
 			}
 			failure = err // a failed receive or release; the listing ends
@@ -66,14 +65,20 @@ func runDLQList(ctx context.Context, e *env, args []string) error {
 			l := listed{MessageID: m.MessageID, OriginalMessageID: m.OriginalMessageID, RequestID: m.RequestID,
 				Reason: reasonOf(m), AgeSeconds: m.Age(now).Round(time.Millisecond).Seconds(), ReceiveCount: m.ReceiveCount, Body: m.Body}
 			if !m.FailedAt.IsZero() {
-				l.FailedAt = ddb.FormatTime(m.FailedAt)
+				l.FailedAt = job.FormatTime(m.FailedAt)
 			}
-			if err := enc.Encode(l); err != nil {
+			b, err := json.Marshal(l) // escapes C0 controls and invalid UTF-8...
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(e.stdout, "%s\n", escapeC1(b)); err != nil { // ...and this the rest
 				return err
 			}
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m.MessageID, age(m.Age(now)), orDash(m.RequestID), m.ReceiveCount, oneLine(reasonOf(m), 100))
+		// Every field comes from the queue: one line each, without control characters.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", cell(m.MessageID, 100), age(m.Age(now)), orDash(cell(m.RequestID, 128)),
+			m.ReceiveCount, cell(reasonOf(m), 100))
 	}
 	if !*asJSON {
 		tw.Flush()
@@ -91,6 +96,9 @@ func reasonOf(m deadletter.Message) string {
 	}
 	return m.Reason
 }
+
+// cell is s for a table cell: sanitized, on one line, at most max runes.
+func cell(s string, max int) string { return oneLine(sanitize(s), max) }
 
 func orDash(s string) string {
 	if s == "" {

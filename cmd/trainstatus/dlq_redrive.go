@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 )
 
@@ -34,12 +35,12 @@ func runDLQRedrive(ctx context.Context, e *env, args []string) error {
 	if target == d.URL() {
 		return usagef("dlq redrive: --queue-url is the dead-letter queue itself")
 	}
-	res, err := d.Redrive(ctx, target, producer.Selection{All: *all, IDs: ids})
+	res, err := d.Redrive(ctx, target, dlqtool.Selection{All: *all, IDs: ids})
 	for _, m := range res.Redriven {
-		fmt.Fprintf(e.stdout, "redriven %s (request %s)\n", m.MessageID, orDash(m.RequestID))
+		fmt.Fprintf(e.stdout, "redriven %s (request %s)\n", oneLine(sanitize(m.MessageID), 100), orDash(oneLine(sanitize(m.RequestID), 128)))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(e.stderr, "warning: %v\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", sanitize(w.Error()))
 	}
 	fmt.Fprintf(e.stderr, "%d redriven, %d failed, %d not found\n", len(res.Redriven), len(res.Failed), len(res.NotFound))
 	if err != nil {

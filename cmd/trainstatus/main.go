@@ -13,6 +13,15 @@
 // $TRAINSTATUS_TOKEN. AWS settings come from the usual places (environment, shared config,
 // instance role); AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS point it at a local emulator.
 //
+// The event format (what send and send-file accept) is documented in events/README.md. watch
+// reads the HTTP API's job (pkg/statusapi) and shows its progress, its running time, and the
+// API's ETA or, when the API says the job is stalled, how long it has been silent. Everything the
+// CLI prints that came from the API or a queue passes through sanitize: no control character
+// from a job's message or a dead-letter body reaches the terminal.
+//
+// The CLI links no DynamoDB package (deps_test.go checks it): a training job that installs it
+// gets the SQS client only.
+//
 // Exit status: 0 done, 1 failed (nothing or not everything was done; see stderr), 2 bad usage.
 //
 // Each subcommand lives in its own file and registers itself in commands (see command.go).

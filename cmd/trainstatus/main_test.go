@@ -14,10 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/internal/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
-	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -27,6 +28,9 @@ const (
 )
 
 var now = time.Date(2026, 11, 24, 10, 0, 5, 123456789, time.UTC)
+
+// sub is the user of the events the tests send: a Cognito sub.
+const sub = "0f6c1d2e-1111-4a2b-9c3d-123456789abc"
 
 type result struct {
 	code           int
@@ -41,12 +45,12 @@ func cli(t *testing.T, fake *sqsfake.Fake, vars map[string]string, stdin string,
 		args: args, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
 		getenv: func(k string) string { return vars[k] },
 		now:    func() time.Time { return now },
-		sqs:    func(context.Context) (producer.SQSAPI, error) { return fake, nil },
+		sqs:    func(context.Context) (sqsAPI, error) { return fake, nil },
 	})
 	return result{code, out.String(), errOut.String()}
 }
 
-var withQueue = map[string]string{producer.EnvQueueURL: queueURL, producer.EnvDeadLetterQueueURL: dlqURL}
+var withQueue = map[string]string{producer.EnvQueueURL: queueURL, EnvDeadLetterQueueURL: dlqURL}
 
 func queued(t *testing.T, fake *sqsfake.Fake, url string) []trainevent.Event {
 	t.Helper()
@@ -71,37 +75,49 @@ func TestSend(t *testing.T) {
 		check    func(t *testing.T, e trainevent.Event)
 		wantErr  string
 	}{
-		{name: "all flags", vars: withQueue, args: []string{"send", "--request-id", "job-1", "--user-id", "u-1", "--status", "in progress",
+		{name: "all flags", vars: withQueue, args: []string{"send", "--request-id", "job-1", "--user-id", sub, "--status", "in progress",
 			"--progress", "42.5", "--message", "epoch 3/10", "--seq", "7", "--time", "2026-11-24T11:00:05.5+01:00"},
 			check: func(t *testing.T, e trainevent.Event) {
-				if e.Status != tables.StatusInProgress || *e.Progress != 42.5 || e.Seq != 7 || e.Message != "epoch 3/10" ||
+				if e.Status != job.InProgress || *e.Progress != 42.5 || e.Seq != 7 || e.Message != "epoch 3/10" ||
 					e.OrderKey() != "2026-11-24T10:00:05.500000Z#00000000000000000007" {
 					t.Fatalf("queued %+v", e)
 				}
 			}},
 		{name: "queue from the flag, time defaults to now", args: []string{"send", "--queue-url", queueURL, "--request-id", "job-1",
-			"--user-id", "u-1", "--status", "FAILED", "--error", "OOM"},
+			"--user-id", sub, "--status", "FAILED", "--error", "OOM"},
 			check: func(t *testing.T, e trainevent.Event) {
 				if !e.EventTime.Equal(now.Truncate(time.Microsecond)) || e.Progress != nil || e.Error != "OOM" {
 					t.Fatalf("queued %+v", e)
 				}
 			}},
-		{name: "no queue URL", args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "STARTED"},
+		{name: "no queue URL", args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "STARTED"},
 			wantCode: 2, wantErr: "--queue-url or $TRAINING_EVENTS_QUEUE_URL is required"},
-		{name: "missing request id", vars: withQueue, args: []string{"send", "--user-id", "u", "--status", "STARTED"},
+		{name: "missing request id", vars: withQueue, args: []string{"send", "--user-id", sub, "--status", "STARTED"},
 			wantCode: 2, wantErr: "request_id: is required"},
-		{name: "bad status", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "RUNNING"},
+		{name: "bad status", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "RUNNING"},
 			wantCode: 2, wantErr: "status:"},
-		{name: "progress 150", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "IN_PROGRESS", "--progress", "150"},
+		{name: "progress 150", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "IN_PROGRESS", "--progress", "150"},
 			wantCode: 2, wantErr: "progress:"},
-		{name: "progress not a number", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "IN_PROGRESS", "--progress", "half"},
+		{name: "progress not a number", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "IN_PROGRESS", "--progress", "half"},
 			wantCode: 2, wantErr: "not a number"},
-		{name: "bad time", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "STARTED", "--time", "yesterday"},
+		{name: "bad time", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "STARTED", "--time", "yesterday"},
 			wantCode: 2, wantErr: "event_time:"},
+		{name: "user id not a Cognito sub", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "alice", "--status", "STARTED"},
+			wantCode: 2, wantErr: "user_id: must be a Cognito sub"},
+		{name: "user id in upper case", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", strings.ToUpper(sub), "--status", "STARTED"},
+			wantCode: 2, wantErr: "user_id: must be a Cognito sub"},
+		{name: "message with an escape sequence", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "STARTED", "--message", "\x1b[2J"},
+			wantCode: 2, wantErr: "message: must not contain control characters other than tab and newline (found U+001B)"},
+		{name: "progress rounded to six decimals", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "IN_PROGRESS", "--progress", "33.333333333"},
+			check: func(t *testing.T, e trainevent.Event) {
+				if *e.Progress != 33.333333 {
+					t.Fatalf("progress %v", *e.Progress)
+				}
+			}},
 		{name: "unknown flag", vars: withQueue, args: []string{"send", "--colour", "red"}, wantCode: 2},
-		{name: "stray argument", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "STARTED", "extra"},
+		{name: "stray argument", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "STARTED", "extra"},
 			wantCode: 2, wantErr: "unexpected arguments"},
-		{name: "SQS refuses", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", "u", "--status", "STARTED"},
+		{name: "SQS refuses", vars: withQueue, args: []string{"send", "--request-id", "j", "--user-id", sub, "--status", "STARTED"},
 			fault: sqsfake.APIError("AccessDenied", "not allowed", smithy.FaultClient), wantCode: 1, wantErr: "AccessDenied"},
 	}
 	for _, tt := range tests {
@@ -134,7 +150,7 @@ func TestSend(t *testing.T) {
 
 func TestSendFile(t *testing.T) {
 	line := func(req, status string, seq int) string {
-		return fmt.Sprintf(`{"request_id":%q,"user_id":"u-1","status":%q,"event_time":"2026-11-24T10:00:%02dZ","seq":%d}`, req, status, seq, seq)
+		return fmt.Sprintf(`{"request_id":%q,"user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":%q,"event_time":"2026-11-24T10:00:%02dZ","seq":%d}`, req, status, seq, seq)
 	}
 	var good []string
 	for i := range 23 {
@@ -204,8 +220,8 @@ func deadLetters(t *testing.T, fake *sqsfake.Fake, n int) []string {
 	var ids []string
 	for i := range n {
 		in := deadletter.SendInput(dlqURL, deadletter.Record{
-			Body:   fmt.Sprintf(`{"request_id":"job-%d","user_id":"u","status":"RUNNING","event_time":"2026-11-24T10:00:00Z"}`, i),
-			Reason: "trainevent: invalid event: status: must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED", MessageID: fmt.Sprintf("orig-%d", i),
+			Body:   fmt.Sprintf(`{"request_id":"job-%d","user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":"RUNNING","event_time":"2026-11-24T10:00:00Z"}`, i),
+			Reason: "trainevent: invalid event: status: " + job.MustBeOneOf, MessageID: fmt.Sprintf("orig-%d", i),
 			ReceiveCount: 1, RequestID: fmt.Sprintf("job-%d", i), FailedAt: now.Add(-90 * time.Minute),
 		})
 		ids = append(ids, fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes))
@@ -248,6 +264,46 @@ func TestDLQList(t *testing.T) {
 	}
 }
 
+// TestDLQListPrintsNoControlCharacters: a dead-letter message carries whatever was sent; its
+// reason, request id and body reach the terminal without their control characters.
+func TestDLQListPrintsNoControlCharacters(t *testing.T) {
+	fake := sqsfake.New()
+	fake.Now = func() time.Time { return now }
+	body := "{\"request_id\":\"job-1\",\"message\":\"\x1b]0;pwned\x07\u009b2J\x7f\"}"
+	// SQS takes C1 controls, CR and LF in attributes (not ESC: pkg/deadletter replaces it).
+	reason := "bad \u009b31mred\u009b0m\r\n\u0085reason"
+	in := deadletter.SendInput(dlqURL, deadletter.Record{Body: body, Reason: reason,
+		MessageID: "orig-1", ReceiveCount: 1, RequestID: "job\u009b1A", FailedAt: now.Add(-time.Minute)})
+	fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
+
+	table := cli(t, fake, withQueue, "", "dlq", "list")
+	lines := nonEmptyLines(table.stdout)
+	if table.code != 0 || len(lines) != 2 {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", table.code, table.stdout, table.stderr)
+	}
+	if !strings.Contains(lines[1], " job1A ") || !strings.HasSuffix(lines[1], "bad 31mred0m reason") {
+		t.Errorf("row %q", lines[1])
+	}
+
+	js := cli(t, fake, withQueue, "", "dlq", "list", "--json")
+	var l listed
+	if err := json.Unmarshal([]byte(js.stdout), &l); err != nil || l.Body != body || l.Reason != reason {
+		t.Fatalf("--json: %q decodes to %+v, %v; want the body and reason unchanged", js.stdout, l, err)
+	}
+	for name, r := range map[string]result{"table": table, "json": js} {
+		if i := strings.IndexFunc(r.stdout+r.stderr, unsafeRune); i >= 0 {
+			t.Errorf("%s output holds a control character at %d:\n%q", name, i, r.stdout)
+		}
+	}
+}
+
+func TestDLQEnvIsTheFunctionsVariable(t *testing.T) {
+	// The CLI may not import pkg/deploy (it links DynamoDB); its test may.
+	if EnvDeadLetterQueueURL != deploy.DeadLetterQueueVar.Name {
+		t.Fatalf("EnvDeadLetterQueueURL = %q, the status-updater reads %q", EnvDeadLetterQueueURL, deploy.DeadLetterQueueVar.Name)
+	}
+}
+
 func TestDLQRedrive(t *testing.T) {
 	tests := []struct {
 		name                string
@@ -282,7 +338,7 @@ func TestDLQRedrive(t *testing.T) {
 	}
 	fake := sqsfake.New()
 	deadLetters(t, fake, 1)
-	if r := cli(t, fake, map[string]string{producer.EnvQueueURL: dlqURL, producer.EnvDeadLetterQueueURL: dlqURL}, "", "dlq", "redrive", "--all"); r.code != 2 {
+	if r := cli(t, fake, map[string]string{producer.EnvQueueURL: dlqURL, EnvDeadLetterQueueURL: dlqURL}, "", "dlq", "redrive", "--all"); r.code != 2 {
 		t.Fatalf("redrive onto itself: exit %d", r.code)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -60,7 +60,7 @@ func runSend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *at == "" {
-		*at = ddb.FormatTime(e.now())
+		*at = job.FormatTime(e.now())
 	}
 	// The event is built as JSON and parsed, so that flags follow exactly the rules of a body.
 	body := map[string]any{
@@ -86,7 +86,7 @@ func runSend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, id)
+	fmt.Fprintln(e.stdout, sanitize(id))
 	return nil
 }
 

@@ -52,7 +52,8 @@ func runSendFile(ctx context.Context, e *env, args []string) error {
 	var be *producer.BatchError
 	if errors.As(err, &be) {
 		for _, f := range be.Failed {
-			fmt.Fprintf(e.stderr, "line %d (%s %s): not sent: %v\n", lines[f.Index], f.Event.RequestID, f.Event.Status, f.Err)
+			// The error may quote SQS's answer.
+			fmt.Fprintf(e.stderr, "line %d (%s %s): not sent: %s\n", lines[f.Index], f.Event.RequestID, f.Event.Status, sanitize(f.Err.Error()))
 		}
 		return fmt.Errorf("send-file: %d of %d events not sent", len(be.Failed), len(events))
 	}

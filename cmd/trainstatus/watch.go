@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
 // The environment variables watch reads when its flags are not given.
@@ -106,13 +106,13 @@ func (w *watcher) run(ctx context.Context) error {
 	w.started = w.now()
 	defer w.bar.end()
 	for {
-		job, done, err := w.poll(ctx)
+		j, done, err := w.poll(ctx)
 		if err != nil {
 			return err
 		}
 		if done {
-			if job.Status == tables.StatusFailed {
-				return fmt.Errorf("%w: %s FAILED: %s", errJobFailed, w.id, orDash(job.Error))
+			if j.Status == job.Failed {
+				return fmt.Errorf("%w: %s FAILED: %s", errJobFailed, w.id, orDash(oneLine(sanitize(j.Error), 500)))
 			}
 			return nil
 		}
@@ -127,10 +127,10 @@ func (w *watcher) run(ctx context.Context) error {
 }
 
 // poll makes one request; done reports a final status.
-func (w *watcher) poll(ctx context.Context) (job tables.StatusItem, done bool, err error) {
+func (w *watcher) poll(ctx context.Context) (j statusapi.Job, done bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.url, nil)
 	if err != nil {
-		return job, false, fmt.Errorf("watch: %w", err)
+		return j, false, fmt.Errorf("watch: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+w.token)
 	if w.etag != "" {
@@ -139,42 +139,42 @@ func (w *watcher) poll(ctx context.Context) (job tables.StatusItem, done bool, e
 	resp, err := w.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return job, false, ctx.Err()
+			return j, false, ctx.Err()
 		}
-		w.transient(err.Error())
-		return job, false, nil
+		w.transient(sanitize(err.Error()))
+		return j, false, nil
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		w.transient(fmt.Sprintf("reading the answer: %v", err))
-		return job, false, nil
+		w.transient(sanitize(fmt.Sprintf("reading the answer: %v", err)))
+		return j, false, nil
 	}
 	switch {
 	case resp.StatusCode == http.StatusOK:
-		if err := json.Unmarshal(body, &job); err != nil || !job.Status.Valid() {
-			w.transient(fmt.Sprintf("unexpected answer: %s", oneLine(string(body), 200)))
-			return job, false, nil
+		if err := json.Unmarshal(body, &j); err != nil || !j.Status.Valid() {
+			w.transient(fmt.Sprintf("unexpected answer: %s", oneLine(sanitize(string(body)), 200)))
+			return j, false, nil
 		}
 		w.etag, w.lastErr, w.seen = resp.Header.Get("ETag"), "", true
-		w.last = string(job.Status)
-		w.bar.draw(line(job, w.now()))
-		return job, job.Status.Final(), nil
+		w.last = string(j.Status)
+		w.bar.draw(line(j, w.now()))
+		return j, j.Status.Final(), nil
 	case resp.StatusCode == http.StatusNotModified:
 		w.lastErr = ""
-		return job, false, nil
+		return j, false, nil
 	case resp.StatusCode == http.StatusUnauthorized:
-		return job, false, fmt.Errorf("watch: 401 Unauthorized: the API refused the token (expired, or not from this API's user pool); log in again")
+		return j, false, fmt.Errorf("watch: 401 Unauthorized: the API refused the token (expired, or not from this API's user pool); log in again")
 	case resp.StatusCode == http.StatusNotFound && !w.seen && w.now().Sub(w.started) < w.wait:
 		w.transient(fmt.Sprintf("no job %q yet (its first event may not be processed yet; waiting up to %s)", w.id, w.wait))
-		return job, false, nil
+		return j, false, nil
 	case resp.StatusCode == http.StatusNotFound:
-		return job, false, fmt.Errorf("watch: 404 Not Found: no job %q for this user (not reported yet, or another user's); %s", w.id, apiMessage(body))
+		return j, false, fmt.Errorf("watch: 404 Not Found: no job %q for this user (not reported yet, or another user's); %s", w.id, apiMessage(body))
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
-		return job, false, fmt.Errorf("watch: %s: %s", resp.Status, apiMessage(body))
+		return j, false, fmt.Errorf("watch: %s: %s", resp.Status, apiMessage(body))
 	default:
 		w.transient(fmt.Sprintf("%s: %s", resp.Status, apiMessage(body)))
-		return job, false, nil
+		return j, false, nil
 	}
 }
 
@@ -185,6 +185,7 @@ func (w *watcher) transient(msg string) {
 	}
 	w.lastErr = msg
 	w.bar.interrupt()
+	msg = sanitize(msg)
 	fmt.Fprintf(w.warn, "watch: %s (retrying every %s)\n", msg, w.interval)
 }
 
@@ -194,51 +195,82 @@ func apiMessage(body []byte) string {
 		Error struct{ Code, Message string }
 	}
 	if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
-		return e.Error.Code + ": " + e.Error.Message
+		return oneLine(sanitize(e.Error.Code+": "+e.Error.Message), 200)
 	}
-	return oneLine(string(body), 200)
+	return oneLine(sanitize(string(body)), 200)
 }
 
 // barWidth is the number of cells of the progress bar.
 const barWidth = 24
 
-// line is the one-line picture of job at now:
+// line is the one-line picture of j at now, with the ETA or how long it has been silent when the
+// API says so:
 //
-//	job-1  [############............]  50%  IN_PROGRESS  epoch 5/10  1m02s
-func line(job tables.StatusItem, now time.Time) string {
+//	job-1  [############............]  50%  IN_PROGRESS  epoch 5/10  1m02s  ETA 6m58s
+//	job-1  [############............]  50%  IN_PROGRESS  epoch 5/10  21m02s  stalled for 17 min
+//
+// Everything that came from the API is sanitized: a job cannot write to the terminal.
+func line(j statusapi.Job, now time.Time) string {
 	pct := 0.0
 	switch {
-	case job.Progress != nil:
-		pct = *job.Progress
-	case job.Status == tables.StatusSuccess:
+	case j.Progress != nil:
+		pct = *j.Progress
+	case j.Status == job.Success:
 		pct = 100
 	}
 	pct = min(max(pct, 0), 100)
 	full := int(pct / 100 * barWidth)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  [%s%s] %3.0f%%  %-11s", job.RequestID, strings.Repeat("#", full), strings.Repeat(".", barWidth-full), pct, job.Status)
-	if msg := job.Message; msg != "" || job.Error != "" {
-		if job.Error != "" {
-			msg = "error: " + job.Error
+	fmt.Fprintf(&b, "%s  [%s%s] %3.0f%%  %-11s", oneLine(sanitize(j.RequestID), 128), strings.Repeat("#", full), strings.Repeat(".", barWidth-full), pct, j.Status)
+	if msg := j.Message; msg != "" || j.Error != "" {
+		if j.Error != "" {
+			msg = "error: " + j.Error
 		}
-		b.WriteString("  " + oneLine(msg, 60))
+		b.WriteString("  " + oneLine(sanitize(msg), 60))
 	}
-	if d, ok := elapsed(job, now); ok {
+	if d, ok := elapsed(j, now); ok {
 		b.WriteString("  " + clock(d))
+	}
+	if s := eta(j, now); s != "" {
+		b.WriteString("  " + s)
 	}
 	return b.String()
 }
 
+// eta says how far the end is: "stalled for N min" when the API says the job is stalled (counted
+// from its last event), else "ETA 6m58s" when the API gives an estimate, else nothing. A final
+// job has neither.
+func eta(j statusapi.Job, now time.Time) string {
+	if j.Status.Final() {
+		return ""
+	}
+	if j.Stalled {
+		last, err := job.ParseTime(j.UpdatedAt)
+		if err != nil {
+			return "stalled"
+		}
+		return fmt.Sprintf("stalled for %d min", int(max(now.Sub(last), 0)/time.Minute))
+	}
+	at, err := job.ParseTime(j.ETA)
+	if j.ETA == "" || err != nil {
+		return ""
+	}
+	if left := at.Sub(now); left > 0 {
+		return "ETA " + clock(left)
+	}
+	return "ETA now"
+}
+
 // elapsed is the job's running time: from its start to its end, or to now while it runs.
-func elapsed(job tables.StatusItem, now time.Time) (time.Duration, bool) {
-	start, err := ddb.ParseTime(job.Timestamp)
+func elapsed(j statusapi.Job, now time.Time) (time.Duration, bool) {
+	start, err := job.ParseTime(j.Timestamp)
 	if err != nil {
 		return 0, false
 	}
 	end := now
-	if job.Status.Final() {
-		if end, err = ddb.ParseTime(job.FinishedAt); err != nil {
-			end, err = ddb.ParseTime(job.UpdatedAt)
+	if j.Status.Final() {
+		if end, err = job.ParseTime(j.FinishedAt); err != nil {
+			end, err = job.ParseTime(j.UpdatedAt)
 		}
 		if err != nil {
 			return 0, false

@@ -12,15 +12,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
 // answer is one step of the fake API's script: a job (200, or 304 when the client already has
 // it) or an error status.
 type answer struct {
-	job  *tables.StatusItem
+	job  *statusapi.Job
 	code int
+	body string // the error body, when not the default
 }
 
 // fakeAPI plays GET /status/{request_id} for one job, one script step per request (the last
@@ -54,6 +55,10 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a := f.script[min(f.requests-1, len(f.script)-1)]
 	if a.job == nil {
 		w.WriteHeader(a.code)
+		if a.body != "" {
+			fmt.Fprint(w, a.body)
+			return
+		}
 		fmt.Fprintf(w, `{"error":{"code":"x","message":"scripted %d"}}`, a.code)
 		return
 	}
@@ -68,24 +73,24 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-func job(status tables.Status, progress float64, msg, errText string) *tables.StatusItem {
-	j := &tables.StatusItem{RequestID: "job-1", Status: status, Message: msg, Error: errText,
-		Timestamp: ddb.FormatTime(now.Add(-62 * time.Second)), UpdatedAt: ddb.FormatTime(now)}
+func jobAt(status job.Status, progress float64, msg, errText string) *statusapi.Job {
+	j := &statusapi.Job{RequestID: "job-1", Status: status, Message: msg, Error: errText,
+		Timestamp: job.FormatTime(now.Add(-62 * time.Second)), UpdatedAt: job.FormatTime(now), StallWindowSeconds: 900}
 	if progress >= 0 {
 		j.Progress = &progress
 	}
 	if status.Final() {
-		j.FinishedAt = ddb.FormatTime(now.Add(-2 * time.Second))
+		j.FinishedAt = job.FormatTime(now.Add(-2 * time.Second))
 	}
 	return j
 }
 
 func TestWatch(t *testing.T) {
 	var (
-		started  = job(tables.StatusStarted, -1, "", "")
-		half     = job(tables.StatusInProgress, 50, "epoch 5/10", "")
-		success  = job(tables.StatusSuccess, 100, "done", "")
-		failed   = job(tables.StatusFailed, 70, "", "CUDA out of memory")
+		started  = jobAt(job.Started, -1, "", "")
+		half     = jobAt(job.InProgress, 50, "epoch 5/10", "")
+		success  = jobAt(job.Success, 100, "done", "")
+		failed   = jobAt(job.Failed, 70, "", "CUDA out of memory")
 		fast     = []string{"--interval", "5ms"}
 		withAuth = func(extra ...string) []string {
 			return append([]string{"--token", "tok"}, append(fast, extra...)...)
@@ -135,6 +140,13 @@ func TestWatch(t *testing.T) {
 			script: []answer{{job: half}}, args: withAuth("--timeout", "150ms"), wantCode: 1, want304: -1,
 			wantLines:  []string{"50%  IN_PROGRESS"},
 			wantStderr: "gave up on job job-1 after --timeout 150ms (last seen: IN_PROGRESS)", wantStderrN: 1},
+		{name: "a hostile job and error body print no control characters",
+			script: []answer{{code: 503, body: `{"error":{"code":"x","message":"\u001b[2Jwiped\u0007\u009b"}}`},
+				{job: jobAt(job.InProgress, 50, "\x1b[31mred\x07", "")},
+				{job: jobAt(job.Failed, 70, "", "\x1b]0;title\x07\u009b2J")}},
+			args: withAuth(), wantCode: 1,
+			wantLines:  []string{"50%  IN_PROGRESS  [31mred", "70%  FAILED       error: ]0;title2J"},
+			wantStderr: "503 Service Unavailable: x: [2Jwiped (retrying every 5ms)", wantStderrN: 2},
 		{name: "no token is a usage error",
 			script: []answer{{job: success}}, args: fast, wantCode: 2, wantStderr: "--token or $TRAINSTATUS_TOKEN is required", wantStderrN: -1},
 		{name: "no request id is a usage error",
@@ -177,6 +189,9 @@ func TestWatch(t *testing.T) {
 			if !strings.Contains(r.stderr, tt.wantStderr) {
 				t.Errorf("stderr %q, want %q", r.stderr, tt.wantStderr)
 			}
+			if strings.ContainsFunc(r.stdout+r.stderr, unsafeRune) {
+				t.Errorf("output holds a control character:\n%q\n%q", r.stdout, r.stderr)
+			}
 			if n := len(nonEmptyLines(r.stderr)); tt.wantStderrN >= 0 && n != tt.wantStderrN {
 				t.Errorf("stderr has %d lines, want %d:\n%s", n, tt.wantStderrN, r.stderr)
 			}
@@ -204,15 +219,34 @@ func TestLine(t *testing.T) {
 	long := strings.Repeat("x", 100)
 	tests := []struct {
 		name string
-		job  *tables.StatusItem
+		job  *statusapi.Job
 		want string
 	}{
-		{"started, no progress", job(tables.StatusStarted, -1, "", ""), "job-1  [........................]   0%  STARTED      1m02s"},
-		{"running, elapsed to now", job(tables.StatusInProgress, 12.5, "warming up", ""), "job-1  [###.....................]  12%  IN_PROGRESS  warming up  1m02s"},
-		{"success without progress is 100, elapsed to its end", job(tables.StatusSuccess, -1, "", ""), "job-1  [########################] 100%  SUCCESS      1m00s"},
-		{"progress out of range is clamped", job(tables.StatusInProgress, 140, "", ""), "job-1  [########################] 100%  IN_PROGRESS  1m02s"},
-		{"long message cut", job(tables.StatusInProgress, 0, long, ""), "0%  IN_PROGRESS  " + strings.Repeat("x", 59) + "…  1m02s"},
-		{"no timestamp, no elapsed", &tables.StatusItem{RequestID: "j", Status: tables.StatusStarted}, "j  [........................]   0%  STARTED    "},
+		{"started, no progress", jobAt(job.Started, -1, "", ""), "job-1  [........................]   0%  STARTED      1m02s"},
+		{"running, elapsed to now", jobAt(job.InProgress, 12.5, "warming up", ""), "job-1  [###.....................]  12%  IN_PROGRESS  warming up  1m02s"},
+		{"success without progress is 100, elapsed to its end", jobAt(job.Success, -1, "", ""), "job-1  [########################] 100%  SUCCESS      1m00s"},
+		{"progress out of range is clamped", jobAt(job.InProgress, 140, "", ""), "job-1  [########################] 100%  IN_PROGRESS  1m02s"},
+		{"long message cut", jobAt(job.InProgress, 0, long, ""), "0%  IN_PROGRESS  " + strings.Repeat("x", 59) + "…  1m02s"},
+		{"with the API's ETA", with(jobAt(job.InProgress, 50, "epoch 5/10", ""), func(j *statusapi.Job) {
+			j.ETA = job.FormatTime(now.Add(6*time.Minute + 58*time.Second))
+		}), "50%  IN_PROGRESS  epoch 5/10  1m02s  ETA 6m58s"},
+		{"an ETA already past", with(jobAt(job.InProgress, 50, "", ""), func(j *statusapi.Job) {
+			j.ETA = job.FormatTime(now.Add(-time.Second))
+		}), "50%  IN_PROGRESS  1m02s  ETA now"},
+		{"stalled: minutes since the last event, instead of the ETA", with(jobAt(job.InProgress, 50, "epoch 5/10", ""), func(j *statusapi.Job) {
+			j.Timestamp = job.FormatTime(now.Add(-21*time.Minute - 2*time.Second))
+			j.UpdatedAt = job.FormatTime(now.Add(-17*time.Minute - 30*time.Second))
+			j.ETA = job.FormatTime(now.Add(time.Minute))
+			j.Stalled = true
+		}), "50%  IN_PROGRESS  epoch 5/10  21m02s  stalled for 17 min"},
+		{"a final job has no ETA", with(jobAt(job.Success, 100, "", ""), func(j *statusapi.Job) {
+			j.ETA = job.FormatTime(now.Add(time.Minute))
+		}), "100%  SUCCESS      1m00s"},
+		{"escape sequences from the API are not printed", with(jobAt(job.InProgress, 10, "\x1b]0;pwned\x07epoch\x1b[2J 1\u009b31m", ""), func(j *statusapi.Job) {
+			j.RequestID = "job\x1b[1A-1"
+		}), "job[1A-1  [##......................]  10%  IN_PROGRESS  ]0;pwnedepoch[2J 131m  1m02s"},
+		{"a multi-line error on one line", jobAt(job.Failed, 70, "", "Traceback:\n\tline 3\r\nOOM"), "70%  FAILED       error: Traceback: line 3 OOM  1m00s"},
+		{"no timestamp, no elapsed", &statusapi.Job{RequestID: "j", Status: job.Started}, "j  [........................]   0%  STARTED    "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,8 +254,17 @@ func TestLine(t *testing.T) {
 			if !strings.HasSuffix(got, tt.want) {
 				t.Errorf("line =\n%q, want it to end with\n%q", got, tt.want)
 			}
+			if strings.ContainsFunc(got, unsafeRune) {
+				t.Errorf("line %q holds a control character", got)
+			}
 		})
 	}
+}
+
+// with returns j changed by f.
+func with(j *statusapi.Job, f func(*statusapi.Job)) *statusapi.Job {
+	f(j)
+	return j
 }
 
 func TestClock(t *testing.T) {

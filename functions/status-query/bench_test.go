@@ -10,11 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 // The benchmarks compare the handler's whole request (route, claims, query parsing, one call
-// through pkg/ddb, ownership, JSON, ETag, the log line) with the raw SDK call alone (the same
+// through pkg/ddb, the API body with its ETA and stall, JSON, ETag, the log line) with the raw SDK call alone (the same
 // request, unmarshalled into the item type), both answered by the in-process stub. make bench
 // reports the handler/raw-sdk ratios.
 
@@ -42,7 +43,7 @@ func BenchmarkGetStatus(b *testing.B) {
 		before := stub.Calls("GetItem")
 		b.ReportAllocs()
 		for b.Loop() {
-			key, err := attributevalue.MarshalMap(map[string]string{tables.AttrRequestID: "job-clean-001"})
+			key, err := attributevalue.MarshalMap(map[string]string{tables.AttrUserID: alice, tables.AttrRequestID: "job-clean-001"})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -72,13 +73,13 @@ func BenchmarkListStatus(b *testing.B) {
 		for b.Loop() {
 			expr, err := expression.NewBuilder().
 				WithKeyCondition(expression.Key(tables.AttrUserID).Equal(expression.Value(alice))).
-				WithFilter(expression.Name(tables.AttrStatus).Equal(expression.Value(tables.StatusSuccess))).
+				WithFilter(expression.Name(tables.AttrStatus).Equal(expression.Value(job.Success))).
 				Build()
 			if err != nil {
 				b.Fatal(err)
 			}
 			out, err := client.Query(ctx, &dynamodb.QueryInput{
-				TableName: aws.String(stubTable), IndexName: aws.String(tables.IndexByUser),
+				TableName: aws.String(stubTable), IndexName: aws.String(tables.IndexByStarted), ConsistentRead: aws.Bool(true),
 				KeyConditionExpression: expr.KeyCondition(), FilterExpression: expr.Filter(),
 				ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
 				ScanIndexForward: aws.Bool(false), Limit: aws.Int32(2),

@@ -2,13 +2,14 @@ package main
 
 import (
 	"testing"
+	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 func TestETagAndNotModified(t *testing.T) {
 	f := newFixture(t)
-	f.seed(job("job-1", alice, tables.StatusInProgress, 1))
+	f.seed(item("job-1", alice, job.InProgress, 0, 1))
 	first := f.do(getReq(t, "job-1", alice))
 	tag := first.Headers["ETag"]
 	if first.StatusCode != 200 || len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
@@ -51,7 +52,7 @@ func TestETagAndNotModified(t *testing.T) {
 		}
 	})
 	t.Run("the job changed", func(t *testing.T) {
-		f.seed(job("job-1", alice, tables.StatusInProgress, 2))
+		f.seed(item("job-1", alice, job.InProgress, 0, 2))
 		req := getReq(t, "job-1", alice)
 		req.Headers["if-none-match"] = tag
 		resp := f.do(req)
@@ -87,5 +88,40 @@ func TestNoneMatch(t *testing.T) {
 		if got := noneMatch(header, tag); got != want {
 			t.Errorf("noneMatch(%q) = %t, want %t", header, got, want)
 		}
+	}
+}
+
+// TestETagStableWithoutEvents: with no event in between, two GETs give the same ETag (and a 304)
+// however much time passes, until the job stalls, which changes the body and so the tag.
+func TestETagStableWithoutEvents(t *testing.T) {
+	f := newFixture(t)
+	f.track(event("job-eta", job.Started, 0), event("job-eta", job.InProgress, 1, 10), event("job-eta", job.InProgress, 5, 50))
+	f.now = t0.Add(5 * time.Minute)
+	first := f.do(getReq(t, "job-eta", alice))
+	tag := first.Headers["ETag"]
+	if j := decodeJob(t, first); j.ETA == "" || j.Stalled {
+		t.Fatalf("body %s: want an ETA, not stalled", first.Body)
+	}
+	cases := []struct {
+		name   string
+		now    time.Time
+		status int
+		same   bool
+	}{
+		{"at once", t0.Add(5 * time.Minute), 304, true},
+		{"a minute later", t0.Add(6 * time.Minute), 304, true},
+		{"at the end of the window", t0.Add(5*time.Minute + testWindow), 304, true},
+		{"stalled", t0.Add(5*time.Minute + testWindow + time.Second), 200, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f.now = tc.now
+			req := getReq(t, "job-eta", alice)
+			req.Headers["if-none-match"] = tag
+			resp := f.do(req)
+			if resp.StatusCode != tc.status || (resp.Headers["ETag"] == tag) != tc.same {
+				t.Errorf("%d ETag %q (first %q), want %d, same tag %t", resp.StatusCode, resp.Headers["ETag"], tag, tc.status, tc.same)
+			}
+		})
 	}
 }

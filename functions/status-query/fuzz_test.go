@@ -1,49 +1,54 @@
 package main
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
-// FuzzParsePath: parsePath never panics, accepts only valid ids (by the training event's own
-// rule), and maps every path to exactly one outcome.
-func FuzzParsePath(f *testing.F) {
-	for _, s := range []string{"/status", "/status/job-1", "/status/job%3A1", "/status/job%3a1", "/status/a%2Fb",
-		"/status/", "/statusx", "/status/a/b", "", "%", "/status/%", "/status/%zz", "/status/" + strings.Repeat("a", 128),
-		"/status/" + strings.Repeat("a", 129), "/status/j%C3%B6b", "/status/job 1", "/status/..", "/status/job%00"} {
-		f.Add(s)
+// FuzzResolve: resolve never panics, accepts only valid ids (by the training event's own rule),
+// and maps every route key and parameter to exactly one outcome.
+func FuzzResolve(f *testing.F) {
+	for _, r := range deploy.Routes {
+		f.Add(r.Key(), r.Method, "job-1")
 	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		r, id, err := parsePath(raw)
-		switch r {
-		case routeNone:
-			if err != nil || id != "" {
-				t.Fatalf("%q: no route but id %q, error %v", raw, id, err)
+	for _, s := range [][3]string{{"GET /status/{request_id}", "GET", "job%3A1"}, {"GET /status/{request_id}", "GET", "a%2Fb"},
+		{"ANY /me/preferences", "DELETE", ""}, {"$default", "GET", ""}, {"", "", ""}, {"GET /status/{request_id}", "GET", "%"},
+		{"GET /status/{request_id}", "GET", strings.Repeat("a", 129)}, {"ANY /status", "ANY", ""}, {" ", "GET", ""}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, key, method, id string) {
+		req := events.APIGatewayV2HTTPRequest{RouteKey: key, PathParameters: map[string]string{deploy.PathRequestID: id}}
+		req.RequestContext.HTTP.Method = method
+		rt, got, err := resolve(req)
+		switch {
+		case err != nil && err.Code == CodeInvalidRequestID:
+			if rt != routeGetJob || got != "" {
+				t.Fatalf("%q %q %q: invalid id but route %v id %q", key, method, id, rt, got)
 			}
-			if raw == "/status" || strings.HasPrefix(raw, "/status/") && !strings.Contains(raw[len("/status/"):], "/") {
-				t.Fatalf("%q: a route path was not recognised", raw)
+		case err != nil:
+			if rt != routeNone || got != "" || (err.Code != CodeNotFound && err.Code != CodeMethodNotAllowed) ||
+				(err.Code == CodeMethodNotAllowed) != (err.Allow != "") {
+				t.Fatalf("%q %q %q: %v %q %+v", key, method, id, rt, got, err)
 			}
-		case routeList:
-			if raw != "/status" || err != nil || id != "" {
-				t.Fatalf("%q: listed (id %q, error %v)", raw, id, err)
+		case rt == routeGetJob:
+			if !trainevent.ValidRequestID(got) {
+				t.Fatalf("%q: accepted invalid id %q", id, got)
 			}
-		case routeGet:
-			if err != nil {
-				if err.Code != CodeInvalidRequestID || id != "" {
-					t.Fatalf("%q: error %v with id %q", raw, err, id)
-				}
-				return
+			if dec, uerr := url.PathUnescape(id); uerr != nil || dec != got {
+				t.Fatalf("%q: id %q is not the decoded parameter %q", id, got, dec)
 			}
-			if !trainevent.ValidRequestID(id) {
-				t.Fatalf("%q: accepted invalid id %q", raw, id)
-			}
-			if dec, uerr := url.PathUnescape(strings.TrimPrefix(raw, "/status/")); uerr != nil || dec != id {
-				t.Fatalf("%q: id %q is not the decoded segment %q", raw, id, dec)
-			}
+		case rt == routeNone || got != "":
+			t.Fatalf("%q %q %q: route %v id %q without an error", key, method, id, rt, got)
 		}
 	})
 }
@@ -76,8 +81,10 @@ func FuzzParseListQuery(f *testing.F) {
 			t.Fatalf("%q: cursor %q accepted", raw, q.Cursor)
 		}
 		v, _ := url.ParseQuery(raw)
-		if s := v.Get("status"); s != "" && !strings.EqualFold(s, string(q.Status)) {
-			t.Fatalf("%q: status %q read as %q", raw, s, q.Status)
+		if s := v.Get("status"); s != "" {
+			if st, ok := job.ParseStatus(s); !ok || st != q.Status {
+				t.Fatalf("%q: status %q read as %q", raw, s, q.Status)
+			}
 		}
 		again := url.Values{"limit": {strings.TrimLeft(v.Get("limit"), "0")}}
 		if q.Status != "" {
@@ -131,6 +138,40 @@ func FuzzCursor(f *testing.F) {
 		}
 		if time.Since(start) > time.Second {
 			t.Fatalf("cursor %q took %v", cursor, time.Since(start))
+		}
+	})
+}
+
+// FuzzPreferencesBody: decodeBody never panics, refuses with a 400 and a known code, and what it
+// accepts is exactly one object whose only field is email_notifications, given once, spelt
+// exactly, as a boolean.
+func FuzzPreferencesBody(f *testing.F) {
+	for _, s := range []string{`{"email_notifications":false}`, `{"email_notifications":true}`, `{}`, `null`, `[]`,
+		`{"email_notifications":"false"}`, `{"Email_notifications":false}`, `{"email_notifications":false,"email_notifications":true}`,
+		`{"email_notifications":false}{}`, `{"email_notifications":false,"x":1}`, "{\"email_notifications\":false}\n", "\xff", ""} {
+		f.Add(s)
+	}
+	codes := map[string]bool{CodeInvalidBody: true, CodeUnknownField: true, CodeInvalidField: true, CodeBodyTooLarge: true}
+	f.Fuzz(func(t *testing.T, body string) {
+		var in statusapi.PreferencesUpdate
+		err := decodeBody(events.APIGatewayV2HTTPRequest{Body: body}, maxPreferencesBody, &in)
+		if err != nil {
+			if err.Status != 400 || !codes[err.Code] {
+				t.Fatalf("%q: %d %s", body, err.Status, err.Code)
+			}
+			return
+		}
+		var m map[string]json.RawMessage
+		if jerr := json.Unmarshal([]byte(body), &m); jerr != nil || len(body) > maxPreferencesBody {
+			t.Fatalf("%q accepted: %v", body, jerr)
+		}
+		for k := range m {
+			if k != "email_notifications" {
+				t.Fatalf("%q accepted with field %q", body, k)
+			}
+		}
+		if v, ok := m["email_notifications"]; ok && in.EmailNotifications == nil || ok && string(v) != "true" && string(v) != "false" {
+			t.Fatalf("%q accepted as %v", body, in.EmailNotifications)
 		}
 	})
 }

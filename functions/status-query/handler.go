@@ -2,33 +2,32 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
-// Handler answers the HTTP API. It is plain Go: main wires it to the status table, tests to
-// DynamoDB Local and a stub.
+// Handler answers the HTTP API. It is plain Go over the two tables: main wires them to DynamoDB,
+// tests to DynamoDB Local (through ddbtest.Spy when they inject faults) or a stub.
 type Handler struct {
-	Jobs JobStore
-	Log  *slog.Logger
+	// Jobs is the status table, with the codec that signs page cursors.
+	Jobs *ddb.Table[tables.StatusItem]
+	// Users is the user table, where the caller's preferences live.
+	Users *ddb.Table[tables.UserItem]
+	Log   *slog.Logger
 	// Budget bounds the DynamoDB call (and the Lambda deadline, if sooner).
 	Budget time.Duration
-}
-
-// listBody is the answer to GET /status.
-type listBody struct {
-	Items      []tables.StatusItem `json:"items"`
-	NextCursor string              `json:"next_cursor,omitempty"`
+	// StallWindow is how long a job that is not final may be silent before it is shown as stalled.
+	StallWindow time.Duration
+	// Now is the clock (time.Now in production): a job's stalled flag depends on it.
+	Now func() time.Time
 }
 
 // request is one request being served, with what the log line needs.
@@ -48,21 +47,28 @@ func (r *request) fail(e *apiError) events.APIGatewayV2HTTPResponse {
 	return errorResponse(e)
 }
 
+// internalError answers 500 with only a reference to quote; the cause, err, goes to the log.
+func (r *request) internalError(err error) events.APIGatewayV2HTTPResponse {
+	r.internal = err
+	msg := "internal error"
+	if r.ref != "" {
+		msg += "; reference " + r.ref
+	}
+	return r.fail(&apiError{Status: 500, Code: CodeInternal, Message: msg})
+}
+
 // Handle serves one request. It always returns a response (a JSON 500 when something breaks,
-// even a panic) and a nil error, so that API Gateway never answers with its own opaque error.
+// even a panic) and a nil error, so that API Gateway never answers with its own opaque error; the
+// 500 is logged at ERROR level instead, which is what the alarms watch.
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
 	start := time.Now()
-	r := &request{req: req, log: h.Log, ref: req.RequestContext.RequestID}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		r.log = r.log.With("aws_request_id", lc.AwsRequestID)
-		if r.ref == "" {
-			r.ref = lc.AwsRequestID
-		}
+	r := &request{req: req, log: lambdalog.ForInvocation(ctx, h.Log), ref: req.RequestContext.RequestID}
+	if lc, ok := lambdacontext.FromContext(ctx); ok && r.ref == "" {
+		r.ref = lc.AwsRequestID
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			r.internal = fmt.Errorf("panic: %v", p)
-			resp = r.internalError()
+			resp = r.internalError(fmt.Errorf("panic: %v", p))
 		}
 		h.logRequest(r, resp, time.Since(start))
 	}()
@@ -81,10 +87,17 @@ func (h *Handler) serve(ctx context.Context, r *request) events.APIGatewayV2HTTP
 	}
 	callCtx, cancel := context.WithTimeout(ctx, h.Budget)
 	defer cancel()
-	if rt == routeGet {
+	switch rt {
+	case routeGetJob:
 		return h.getJob(callCtx, r, id)
+	case routeListJobs:
+		return h.listJobs(callCtx, r)
+	case routeGetPreferences:
+		return h.getPreferences(callCtx, r)
+	case routePutPreferences:
+		return h.putPreferences(callCtx, r)
 	}
-	return h.listJobs(callCtx, r)
+	return r.internalError(fmt.Errorf("route %v has no handler", rt))
 }
 
 // caller is the authenticated user: the JWT's sub, set by the authorizer.
@@ -94,63 +107,6 @@ func caller(req events.APIGatewayV2HTTPRequest) string {
 		return ""
 	}
 	return a.JWT.Claims["sub"]
-}
-
-func (h *Handler) getJob(ctx context.Context, r *request, id string) events.APIGatewayV2HTTPResponse {
-	job, err := h.Jobs.Job(ctx, id)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return r.fail(errJobNotFound)
-	case err != nil:
-		r.internal = err
-		return r.internalError()
-	case job.UserID != r.user:
-		return r.fail(errJobNotFound) // the same answer as a missing job: nothing leaks
-	}
-	body, err := json.Marshal(job)
-	if err != nil {
-		r.internal = err
-		return r.internalError()
-	}
-	etag := etagOf(body)
-	if noneMatch(header(r.req, "If-None-Match"), etag) {
-		resp := events.APIGatewayV2HTTPResponse{StatusCode: http.StatusNotModified, Headers: baseHeaders()}
-		resp.Headers["ETag"] = etag
-		return resp
-	}
-	resp := jsonResponse(http.StatusOK, body)
-	resp.Headers["ETag"] = etag
-	return resp
-}
-
-func (h *Handler) listJobs(ctx context.Context, r *request) events.APIGatewayV2HTTPResponse {
-	q, aerr := parseListQuery(rawQuery(r.req))
-	if aerr != nil {
-		return r.fail(aerr)
-	}
-	page, err := h.Jobs.Jobs(ctx, r.user, q)
-	switch {
-	case errors.Is(err, ddb.ErrInvalidCursor):
-		return r.fail(errInvalidCursor)
-	case err != nil:
-		r.internal = err
-		return r.internalError()
-	}
-	body, err := json.Marshal(listBody{Items: page.Items, NextCursor: page.Next})
-	if err != nil {
-		r.internal = err
-		return r.internalError()
-	}
-	return jsonResponse(http.StatusOK, body)
-}
-
-// internalError answers 500 with only a reference to quote; the cause goes to the log.
-func (r *request) internalError() events.APIGatewayV2HTTPResponse {
-	msg := "internal error"
-	if r.ref != "" {
-		msg += "; reference " + r.ref
-	}
-	return r.fail(&apiError{Status: http.StatusInternalServerError, Code: CodeInternal, Message: msg})
 }
 
 // header reads a request header by name in any case (API Gateway lower-cases them; other
@@ -167,7 +123,9 @@ func header(req events.APIGatewayV2HTTPRequest, name string) string {
 	return ""
 }
 
-// logRequest writes one line per request. Headers are never logged: they hold the bearer token.
+// logRequest writes one line per request: INFO, or ERROR for a 5xx, with the cause, so that a
+// metric filter on ERROR lines ({ $.level = "ERROR" }) counts every 5xx. Headers and bodies are
+// never logged: they hold the bearer token and the user's data.
 func (h *Handler) logRequest(r *request, resp events.APIGatewayV2HTTPResponse, took time.Duration) {
 	attrs := []slog.Attr{
 		slog.Int("status", resp.StatusCode),
@@ -181,12 +139,13 @@ func (h *Handler) logRequest(r *request, resp events.APIGatewayV2HTTPResponse, t
 	if r.code != "" {
 		attrs = append(attrs, slog.String("code", r.code))
 	}
-	level := slog.LevelInfo
+	level, msg := slog.LevelInfo, "request served"
 	if resp.StatusCode >= 500 {
-		level = slog.LevelError
+		level, msg = slog.LevelError, "request failed"
+		attrs = append(attrs, slog.String("reference", r.ref))
 		if r.internal != nil {
 			attrs = append(attrs, slog.String("error", r.internal.Error()), slog.Bool("retryable", ddb.IsRetryable(r.internal)))
 		}
 	}
-	r.log.LogAttrs(context.Background(), level, "request served", attrs...)
+	r.log.LogAttrs(context.Background(), level, msg, attrs...)
 }

@@ -1,29 +1,36 @@
 // Command status-query is the Lambda function behind the HTTP API (payload format 2.0, Cognito
 // JWT authorizer): it answers a signed-in user's questions about their training jobs, from the
-// status table.
+// status table, and reads and changes their preferences, in the user table.
 //
 //	GET /status/{request_id}               one job, with an ETag (If-None-Match gives 304)
-//	GET /status?limit=&cursor=&status=     the caller's jobs, newest first, one page at a time
+//	GET /status?limit=&cursor=&status=     the caller's jobs, newest start first, one page at a time
+//	GET /me/preferences                    the caller's preferences
+//	PUT /me/preferences                    change them: {"email_notifications": false}
 //
-// The caller is the JWT's sub claim; a job of another user answers the same 404 as a job that
-// does not exist. Every request costs exactly one DynamoDB call, bounded by Budget. Errors are
-// JSON ({"error":{"code":"...","message":"..."}}) and internals go only to the log.
+// The routes are pkg/deploy's; the bodies are pkg/statusapi's. The caller is the JWT's sub claim,
+// and every job is read under the caller's key (user_id, request_id), so a job of another user
+// answers the same 404 as a job that does not exist. Every request costs exactly one DynamoDB
+// call, bounded by Budget. Errors are JSON ({"error":{"code":"...","message":"..."}}); internals
+// go only to the log, and every 5xx writes one ERROR line there.
 //
 // main only wires: it reads the configuration, creates the SDK client once at init, and starts
-// the Lambda runtime. The logic is in Handler. Environment:
+// the Lambda runtime. The logic is in Handler. Environment (the names are pkg/deploy's):
 //
-//	STATUS_TABLE_NAME  the status table (required)
-//	CURSOR_SECRET      the HMAC key page cursors are signed with (required, at least 32 bytes;
-//	                   every instance must have the same one)
-//	LOG_LEVEL          debug, info, warn or error (default info)
+//	STATUS_TABLE_NAME       the status table (required)
+//	USER_TABLE_NAME         the user table (required)
+//	CURSOR_SECRET           the key page cursors are signed with (required, at least
+//	                        deploy.CursorSecretMinBytes; every instance must have the same one)
+//	CURSOR_SECRET_PREVIOUS  the key before the last rotation: its cursors are still accepted until
+//	                        they expire (optional; see ddb.CursorCodec for the rotation)
+//	STALL_WINDOW            how long a job that is not final may be silent before it is shown as
+//	                        stalled, a Go duration (default 15m)
+//	LOG_LEVEL               debug, info, warn or error (default info)
 //	AWS_ENDPOINT_URL[_DYNAMODB]  the SDK's standard endpoint settings (local stack)
 package main
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
-	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -35,37 +42,28 @@ import (
 )
 
 func main() {
-	h := lambdalog.MustInit("status-query", func(log *slog.Logger) (*Handler, error) {
-		return newHandler(context.Background(), log)
-	})
+	h := lambdalog.MustInit(deploy.StatusQuery, newHandler)
 	lambda.Start(h.Handle)
 }
 
-func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
-	table := os.Getenv(tables.EnvStatusTable)
-	if table == "" {
-		return nil, fmt.Errorf("%s must be set", tables.EnvStatusTable)
-	}
-	codec, err := newCursorCodec(os.Getenv(deploy.EnvCursorSecret))
+// newHandler builds the handler from the environment; a misconfiguration is an error, so the
+// function fails at init rather than at the first request.
+func newHandler(log *slog.Logger) (*Handler, error) {
+	cfg, err := readConfig(processEnv)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsconfig.Load(ctx, Limits)
+	awsCfg, err := awsconfig.FromEnv(Limits)
 	if err != nil {
 		return nil, err
 	}
-	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.StatusSchema, ddb.WithCursorCodec(codec))
-	return &Handler{Jobs: TableStore{Table: status}, Log: log, Budget: Budget}, nil
-}
-
-// newCursorCodec checks CURSOR_SECRET and makes the codec that signs page cursors.
-func newCursorCodec(secret string) (*ddb.CursorCodec, error) {
-	if secret == "" {
-		return nil, fmt.Errorf("%s must be set (at least %d bytes)", deploy.EnvCursorSecret, ddb.MinCursorSecret)
-	}
-	codec, err := ddb.NewCursorCodec([]byte(secret))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", deploy.EnvCursorSecret, err)
-	}
-	return codec, nil
+	client := dynamodb.NewFromConfig(awsCfg)
+	return &Handler{
+		Jobs:        ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
+		Users:       ddb.NewTable(client, cfg.userTable, tables.UserSchema),
+		Log:         log,
+		Budget:      Budget,
+		StallWindow: cfg.stallWindow,
+		Now:         time.Now,
+	}, nil
 }

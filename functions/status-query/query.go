@@ -4,7 +4,7 @@ import (
 	"net/url"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // Page sizes of GET /status.
@@ -16,8 +16,8 @@ const (
 // ListQuery is a checked GET /status query.
 type ListQuery struct {
 	Limit  int
-	Cursor string        // "" for the first page; length-checked only: pkg/ddb verifies it
-	Status tables.Status // "" for every status
+	Cursor string     // "" for the first page; length-checked only: pkg/ddb verifies it
+	Status job.Status // "" for every status
 }
 
 // rawQuery is the request's query string: rawQueryString, or, when an integration gives only the
@@ -33,8 +33,8 @@ func rawQuery(req events.APIGatewayV2HTTPRequest) string {
 	return v.Encode()
 }
 
-// parseListQuery checks limit (1 to MaxLimit, default DefaultLimit), status (one of
-// tables.Statuses, any ASCII case) and the form of cursor. A parameter given twice is refused;
+// parseListQuery checks limit (1 to MaxLimit, default DefaultLimit), status (job.ParseStatus:
+// any ASCII case, legacy spellings too) and the form of cursor. A parameter given twice is refused;
 // an empty one counts as absent; unknown ones are ignored.
 func parseListQuery(raw string) (ListQuery, *apiError) {
 	q := ListQuery{Limit: DefaultLimit}
@@ -55,9 +55,9 @@ func parseListQuery(raw string) (ListQuery, *apiError) {
 		q.Limit = n
 	}
 	if s := values.Get("status"); s != "" {
-		st, ok := parseStatus(s)
+		st, ok := job.ParseStatus(s)
 		if !ok {
-			return q, badRequest(CodeInvalidStatus, "status must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
+			return q, badRequest(CodeInvalidStatus, "status "+job.MustBeOneOf)
 		}
 		q.Status = st
 	}
@@ -83,20 +83,4 @@ func parseLimit(s string) (int, bool) {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n, n >= 1 && n <= MaxLimit
-}
-
-// parseStatus accepts a status in any ASCII case ("success", "In_Progress"). Only ASCII letters
-// are folded, so that no other character (the long s, "ſ", upper-cases to S) can pass as one.
-func parseStatus(s string) (tables.Status, bool) {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 0x80 {
-			return "", false
-		}
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	st := tables.Status(b)
-	return st, st.Valid()
 }

@@ -1,102 +1,98 @@
 package main
 
 import (
-	"github.com/trainstatus/trainstatus/pkg/trainevent"
-	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
 // route is what a request asks for.
 type route int
 
 const (
-	routeNone route = iota // no such path
-	routeList              // GET /status
-	routeGet               // GET /status/{request_id}
+	routeNone           route = iota // no route of this function
+	routeListJobs                    // GET /status
+	routeGetJob                      // GET /status/{request_id}
+	routeGetPreferences              // GET /me/preferences
+	routePutPreferences              // PUT /me/preferences
 )
 
+// routes maps the route keys of pkg/deploy (the routes the HTTP API sends to this function) to
+// what the function does for them. A test checks it covers deploy.Routes exactly.
+var routes = map[string]route{
+	deploy.RouteListStatus:     routeListJobs,
+	deploy.RouteGetStatus:      routeGetJob,
+	deploy.RouteGetPreferences: routeGetPreferences,
+	deploy.RoutePutPreferences: routePutPreferences,
+}
+
 func (r route) String() string {
-	switch r {
-	case routeList:
-		return deploy.RouteListStatus
-	case routeGet:
-		return deploy.RouteGetStatus
+	for k, v := range routes {
+		if v == r {
+			return k
+		}
 	}
 	return "none"
 }
 
-// resolve finds the route and the job id of a request. The HTTP API names the matched route in
-// routeKey; behind any other integration (a $default route, the local stack, a test) the method
-// and the raw path decide. Errors: 404 for an unknown path, 405 for a method other than GET on a
-// known one, 400 for an invalid request_id.
+// resolve finds the route of a request, and the job id of GET /status/{request_id}, from the
+// route key the HTTP API (and the local stack) sends: "GET /status/{request_id}". An "ANY" route
+// key takes the request's method. Errors: 404 for a request without a route key or with one this
+// function does not serve; 405, with Allow, for a method the path is not served with (reachable
+// only if a deployment routes other methods here); 400 for an invalid request_id.
 func resolve(req events.APIGatewayV2HTTPRequest) (route, string, *apiError) {
-	switch routeKey(req) {
-	case deploy.RouteListStatus:
-		return routeList, "", nil
-	case deploy.RouteGetStatus:
-		if id, ok := req.PathParameters[deploy.PathRequestID]; ok {
-			return checkedID(id, strings.Contains(id, "%"))
+	key := req.RouteKey
+	if key == "" {
+		key = req.RequestContext.RouteKey
+	}
+	method, path, ok := strings.Cut(key, " ")
+	if !ok {
+		return routeNone, "", errNoRoute // "" or $default: no route of ours matched
+	}
+	if method == "ANY" {
+		method = req.RequestContext.HTTP.Method
+	}
+	rt, ok := routes[method+" "+path]
+	if !ok {
+		if allow := allowedMethods(path); allow != "" {
+			return routeNone, "", methodNotAllowed(allow)
+		}
+		return routeNone, "", errNoRoute
+	}
+	if rt != routeGetJob {
+		return rt, "", nil
+	}
+	id, err := checkedID(req.PathParameters[deploy.PathRequestID])
+	return rt, id, err
+}
+
+// allowedMethods lists the methods this function serves path with ("GET, PUT"), "" for none.
+func allowedMethods(path string) string {
+	var methods []string
+	for _, r := range deploy.Routes {
+		if r.Path == path && r.Function == deploy.StatusQuery {
+			methods = append(methods, r.Method)
 		}
 	}
-	r, id, err := parsePath(stripStage(req.RawPath, req.RequestContext.Stage))
-	if r == routeNone {
-		return r, "", errNoRoute
-	}
-	if req.RequestContext.HTTP.Method != http.MethodGet {
-		return r, "", errMethod
-	}
-	return r, id, err
+	slices.Sort(methods)
+	return strings.Join(methods, ", ")
 }
 
-func routeKey(req events.APIGatewayV2HTTPRequest) string {
-	if req.RouteKey != "" {
-		return req.RouteKey
-	}
-	return req.RequestContext.RouteKey
-}
-
-// stripStage removes the stage from a raw path: the HTTP API keeps it there for any stage but
-// $default.
-func stripStage(path, stage string) string {
-	if stage == "" || stage == "$default" {
-		return path
-	}
-	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && strings.HasPrefix(rest, "/") {
-		return rest
-	}
-	return path
-}
-
-// parsePath maps a raw (percent-encoded) path to a route: "/status" lists, "/status/<id>" gets
-// one job. The id is percent-decoded and checked; an invalid one is a 400 on routeGet.
-func parsePath(raw string) (route, string, *apiError) {
-	rest, ok := strings.CutPrefix(raw, "/status")
-	switch {
-	case !ok:
-		return routeNone, "", nil
-	case rest == "":
-		return routeList, "", nil
-	case rest[0] != '/' || strings.Contains(rest[1:], "/"):
-		return routeNone, "", nil
-	}
-	return checkedID(rest[1:], true)
-}
-
-// checkedID decodes (when escaped) and checks a request id. A valid id holds no "%", so decoding
-// is never ambiguous.
-func checkedID(id string, escaped bool) (route, string, *apiError) {
-	if escaped {
+// checkedID decodes (when escaped) and checks a request id from the path. A valid id holds no
+// "%", so decoding is never ambiguous.
+func checkedID(id string) (string, *apiError) {
+	if strings.Contains(id, "%") {
 		var err error
 		if id, err = url.PathUnescape(id); err != nil {
-			return routeGet, "", errInvalidRequestID
+			return "", errInvalidRequestID
 		}
 	}
 	if !trainevent.ValidRequestID(id) {
-		return routeGet, "", errInvalidRequestID
+		return "", errInvalidRequestID
 	}
-	return routeGet, id, nil
+	return id, nil
 }

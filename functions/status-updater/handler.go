@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,18 +27,21 @@ type MessageSender interface {
 }
 
 // Handler turns a batch of SQS training events into status table writes and reports the messages
-// to retry. It is plain Go: main wires it to real clients, tests to DynamoDB Local and fakes.
+// to retry. It is plain Go: main wires it to real clients, tests to DynamoDB Local and fauxqs.
 type Handler struct {
 	Applier       EventApplier
 	DeadLetters   MessageSender
 	DeadLetterURL string
 	Log           *slog.Logger
 	Metrics       *MetricsWriter
-	// Concurrency bounds how many requests are worked on at once.
+	// Concurrency bounds how many jobs are worked on at once.
 	Concurrency int
 	// Margin is the time kept free before the invocation's deadline: no message is started
 	// later than that, and every call must end by half of it.
 	Margin time.Duration
+	// MaxReceives is the events queue's maxReceiveCount: a message that fails on that receive is
+	// dead-lettered by the handler, with the failure as its reason. Zero: never.
+	MaxReceives int
 
 	workers workers
 }
@@ -55,47 +59,51 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	defer cancel()
 
 	fifo := len(ev.Records) > 0 && strings.HasSuffix(ev.Records[0].EventSourceARN, ".fifo")
-	jobs := plan(ev.Records, fifo)
+	groups := plan(ev.Records, fifo)
+	// Every result starts as the zero value, which sends its message back: a message whose
+	// group stops early (a panic outside process) is retried, never acknowledged unprocessed.
 	results := make([]messageResult, len(ev.Records))
 	var misconfigured error
 	var mu sync.Mutex
 
-	tasks := make([]func(), 0, len(jobs))
-	for _, group := range jobs {
+	tasks := make([]func(), 0, len(groups))
+	for _, group := range groups {
 		tasks = append(tasks, func() {
-			failed := false
-			for _, j := range group {
-				switch {
-				case failed && fifo:
-					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "an earlier message of its FIFO group failed"}
-				case failed:
-					// The same item just failed (throttled partition, faults): its later messages
-					// would most likely fail too, each after its own retries. They come back with
-					// the failed one instead.
-					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "an earlier message of the same request failed"}
-				case time.Until(deadline) < h.Margin:
-					results[j.index] = messageResult{fate: fateRetry, outcome: "not_started", reason: "invocation deadline is near"}
-				default:
-					results[j.index] = h.process(callCtx, j)
+			defer func() {
+				if p := recover(); p != nil {
+					log.Error("panic outside a message's processing; the rest of its group will be retried", "panic", fmt.Sprint(p))
 				}
-				r := results[j.index]
+			}()
+			earlier := "" // why a message of this group failed, once one has
+			for _, e := range group {
+				first, r := h.handleOne(callCtx, log, e, fifo, earlier, deadline)
+				results[e.index] = r
 				if r.misconfig != nil {
 					mu.Lock()
 					misconfigured = r.misconfig
 					mu.Unlock()
 				}
-				failed = failed || r.fate == fateRetry
-				h.logResult(log, j, r)
+				if earlier == "" && first.outcome.fate() == retried {
+					earlier = "an earlier message of the same job failed"
+					if fifo {
+						earlier = "an earlier message of its FIFO group failed"
+					}
+				}
+				h.logResult(log, e, r)
 			}
 		})
 	}
 	h.workers.run(h.Concurrency, tasks)
 
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
-	counts := map[string]int{}
+	counts := map[Outcome]int{}
 	for i, r := range results {
+		if r.outcome == "" {
+			log.Error("message has no result; it will be retried", "message_id", ev.Records[i].MessageId)
+			r.outcome = Retry
+		}
 		counts[r.outcome]++
-		if r.fate == fateRetry {
+		if !r.outcome.Acknowledges() {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: ev.Records[i].MessageId})
 		}
 	}
@@ -107,16 +115,54 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	return resp, nil
 }
 
-func (h *Handler) logResult(log *slog.Logger, j job, r messageResult) {
+// handleOne decides the fate of one message: it processes it unless an earlier message of its
+// group failed or time is short, and on its last allowed receive dead-letters it rather than
+// let it come back. first is the result before that, final the message's fate.
+func (h *Handler) handleOne(ctx context.Context, log *slog.Logger, e entry, fifo bool, earlier string, deadline time.Time) (first, final messageResult) {
+	switch {
+	case earlier != "" && (fifo || !h.lastReceive(e)):
+		// The same item just failed (throttled partition, faults): its later messages would
+		// most likely fail too, each after its own retries. They come back with the failed one
+		// instead; on a FIFO queue they must, to keep the group's order. (On its last receive,
+		// a message of a standard queue is tried anyway: the tracker does not need the order.)
+		first = messageResult{outcome: NotStarted, reason: earlier}
+	case time.Until(deadline) < h.Margin:
+		first = messageResult{outcome: NotStarted, reason: "invocation deadline is near"}
+	default:
+		first = guarded(func() messageResult { return h.process(ctx, e) })
+	}
+	h.logPanic(log, e, first)
+	final = first
+	if first.outcome.fate() == retried && first.misconfig == nil && h.lastReceive(e) {
+		final = guarded(func() messageResult { return h.exhaust(ctx, e, first) })
+		h.logPanic(log, e, final)
+	}
+	return first, final
+}
+
+// logPanic writes the ERROR line of a result that is a panic, with where it happened.
+func (h *Handler) logPanic(log *slog.Logger, e entry, r messageResult) {
+	if r.outcome != Panicked {
+		return
+	}
+	log.Error("panic while processing a message; it will be retried",
+		slog.String("message_id", e.msg.MessageId),
+		slog.String("request_id", e.requestID),
+		slog.String("panic", r.reason),
+		slog.String("stack", r.stack),
+	)
+}
+
+func (h *Handler) logResult(log *slog.Logger, e entry, r messageResult) {
 	level := slog.LevelInfo
-	if r.fate != fateDone {
+	if r.outcome.fate() != done {
 		level = slog.LevelWarn
 	}
-	log.LogAttrs(context.Background(), level, "message "+r.outcome,
-		slog.String("outcome", r.outcome),
-		slog.String("message_id", j.msg.MessageId),
-		slog.String("request_id", j.requestID),
+	log.LogAttrs(context.Background(), level, "message "+string(r.outcome),
+		slog.String("outcome", string(r.outcome)),
+		slog.String("message_id", e.msg.MessageId),
+		slog.String("request_id", e.requestID),
 		slog.String("reason", r.reason),
-		slog.String("receive_count", j.msg.Attributes["ApproximateReceiveCount"]),
+		slog.String("receive_count", e.msg.Attributes["ApproximateReceiveCount"]),
 	)
 }

@@ -1,25 +1,18 @@
-// Command status-updater is the Lambda function that consumes training events from SQS and keeps
-// the status table's "pizza tracker" right, under retries, duplicates and reordering.
+// Command status-updater is the SQS-triggered Lambda function that applies training events to
+// the status table.
 //
-// main only wires: it reads the configuration, creates the SDK clients once at init, and starts
-// the Lambda runtime. The logic is in Handler (batch, concurrency, fates) and pkg/tracker (the
-// state machine). Environment:
-//
-//	STATUS_TABLE_NAME      the status table (required)
-//	DEAD_LETTER_QUEUE_URL  where poison messages go, with their reason (required)
-//	MAX_CONCURRENCY        requests worked on at once (default 10)
-//	DEADLINE_MARGIN_MS     time kept free before the invocation deadline (default 2000)
-//	RETENTION_DAYS         days a record is kept after its last event (default 90)
-//	LOG_LEVEL              debug, info, warn or error (default info)
-//	AWS_ENDPOINT_URL[_DYNAMODB|_SQS]  the SDK's standard endpoint settings (local stack)
+// main only wires: it reads the environment (config.go), creates the SDK clients once at init
+// and starts the Lambda runtime. The logic is in Handler (batch, concurrency, fates: outcome.go)
+// and pkg/tracker (the state machine, the event time window, the TTL). Its environment is
+// deploy.StatusUpdaterFunction's: STATUS_TABLE_NAME, DEAD_LETTER_QUEUE_URL, REQUEST_CONCURRENCY,
+// LOG_LEVEL, and the SDK's standard endpoint settings (AWS_ENDPOINT_URL[_DYNAMODB|_SQS]) that the
+// local stack sets.
 package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -27,13 +20,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
 
 func main() {
-	h := lambdalog.MustInit("status-updater", func(log *slog.Logger) (*Handler, error) {
+	h := lambdalog.MustInit(deploy.StatusUpdater, func(log *slog.Logger) (*Handler, error) {
 		return newHandler(context.Background(), log)
 	})
 	lambda.Start(h.Handle)
@@ -43,24 +37,14 @@ func main() {
 // holding its message until the invocation's deadline, and a failing call gives up within 5.5 s
 // (3 attempts, backoff at most 500 ms), so that the message is reported for redelivery well
 // within the queue's visibility timeout. Each call is also bounded by the invocation's deadline
-// less half of DEADLINE_MARGIN_MS.
+// less half of deadlineMargin.
 var limits = awsconfig.Limits{AttemptTimeout: 1500 * time.Millisecond, MaxAttempts: 3, MaxBackoff: 500 * time.Millisecond}
 
+// deadlineMargin is the time kept free before the invocation's deadline (Handler.Margin).
+const deadlineMargin = 2 * time.Second
+
 func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
-	table := os.Getenv(tables.EnvStatusTable)
-	dlq := os.Getenv("DEAD_LETTER_QUEUE_URL")
-	if table == "" || dlq == "" {
-		return nil, fmt.Errorf("%s and DEAD_LETTER_QUEUE_URL must be set", tables.EnvStatusTable)
-	}
-	concurrency, err := envInt("MAX_CONCURRENCY", 10)
-	if err != nil {
-		return nil, err
-	}
-	margin, err := envInt("DEADLINE_MARGIN_MS", 2000)
-	if err != nil {
-		return nil, err
-	}
-	days, err := envInt("RETENTION_DAYS", 90)
+	s, err := loadSettings(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -68,26 +52,15 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), table, tables.StatusSchema)
+	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), s.statusTable, tables.StatusSchema)
 	return &Handler{
-		Applier:       tracker.New(status, time.Duration(days)*24*time.Hour),
+		Applier:       tracker.New(status, tracker.DefaultRetention),
 		DeadLetters:   sqs.NewFromConfig(cfg),
-		DeadLetterURL: dlq,
+		DeadLetterURL: s.deadLetterURL,
 		Log:           log,
 		Metrics:       NewMetricsWriter(os.Stdout, "trainstatus", os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
-		Concurrency:   concurrency,
-		Margin:        time.Duration(margin) * time.Millisecond,
+		Concurrency:   s.concurrency,
+		Margin:        deadlineMargin,
+		MaxReceives:   deploy.MaxReceiveCount,
 	}, nil
-}
-
-func envInt(name string, def int) (int, error) {
-	s := os.Getenv(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%s=%q: want a positive integer", name, s)
-	}
-	return n, nil
 }

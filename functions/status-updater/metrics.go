@@ -21,10 +21,6 @@ func NewMetricsWriter(out io.Writer, namespace, function string) *MetricsWriter 
 	return &MetricsWriter{out: out, namespace: namespace, function: function}
 }
 
-// metricNames are the outcomes reported, always all of them (zeros included) so that alarms
-// and dashboards see a continuous series.
-var metricNames = []string{"applied", "filled", "stale", "duplicate", "refused", "invalid", "retry", "not_started"}
-
 type emfMetric struct {
 	Name string `json:"Name"`
 	Unit string `json:"Unit"`
@@ -41,15 +37,18 @@ type emfMeta struct {
 	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
 }
 
-// Write emits one line with each outcome count, the batch size and the duration.
-func (m *MetricsWriter) Write(counts map[string]int, batch int, took time.Duration) {
+// Write emits one line with the count of every outcome (zeros included, so that alarms and
+// dashboards see a continuous series; the names are the outcomes themselves), the batch size and
+// the duration.
+func (m *MetricsWriter) Write(counts map[Outcome]int, batch int, took time.Duration) {
 	if m == nil {
 		return
 	}
 	doc := map[string]any{"FunctionName": m.function, "Messages": batch, "DurationMs": took.Milliseconds()}
 	metrics := []emfMetric{{Name: "Messages", Unit: "Count"}, {Name: "DurationMs", Unit: "Milliseconds"}}
-	for _, name := range metricNames {
-		doc[name] = counts[name]
+	for _, o := range outcomes {
+		name := string(o.Outcome)
+		doc[name] = counts[o.Outcome]
 		metrics = append(metrics, emfMetric{Name: name, Unit: "Count"})
 	}
 	doc["_aws"] = emfMeta{

@@ -5,8 +5,8 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
-// job is one message of the batch, parsed.
-type job struct {
+// entry is one message of the batch, parsed.
+type entry struct {
 	index     int // position in the batch
 	msg       events.SQSMessage
 	event     trainevent.Event
@@ -16,31 +16,32 @@ type job struct {
 
 // plan parses every message and groups them: messages in a group are processed in batch order,
 // one after the other; groups run concurrently. On a FIFO queue a group is a message group (SQS
-// guarantees its order); otherwise it is a request id, so that events of one job do not race each
-// other. Messages that cannot be parsed are groups of their own.
-func plan(records []events.SQSMessage, fifo bool) [][]job {
-	var groups [][]job
+// guarantees its order); otherwise it is a job, (user_id, request_id), so that the events of one
+// job do not race each other. Messages that cannot be parsed are groups of their own.
+func plan(records []events.SQSMessage, fifo bool) [][]entry {
+	var groups [][]entry
 	byKey := map[string]int{}
 	for i, msg := range records {
-		j := job{index: i, msg: msg}
-		j.event, j.parseErr = trainevent.Parse([]byte(msg.Body))
-		if j.parseErr == nil {
-			j.requestID = j.event.RequestID
+		e := entry{index: i, msg: msg}
+		e.event, e.parseErr = trainevent.Parse([]byte(msg.Body))
+		key := ""
+		if e.parseErr == nil {
+			e.requestID = e.event.RequestID
+			key = e.event.UserID + "\x00" + e.event.RequestID // neither may contain NUL
 		}
-		key := j.requestID
 		if fifo {
 			key = "group:" + msg.Attributes["MessageGroupId"]
 		}
 		if key == "" {
-			groups = append(groups, []job{j})
+			groups = append(groups, []entry{e})
 			continue
 		}
 		if g, ok := byKey[key]; ok {
-			groups[g] = append(groups[g], j)
+			groups[g] = append(groups[g], e)
 			continue
 		}
 		byKey[key] = len(groups)
-		groups = append(groups, []job{j})
+		groups = append(groups, []entry{e})
 	}
 	return groups
 }

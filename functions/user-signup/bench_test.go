@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -25,13 +26,14 @@ func BenchmarkSignup(b *testing.B) {
 	client := stub.Client()
 	ctx := context.Background()
 	ev := loadEvent(b, "signup.json")
+	payload := sampleBytes(b, "signup.json")
 	b.Run("raw-sdk", func(b *testing.B) {
 		before := stub.Calls("PutItem")
 		b.ReportAllocs()
 		for b.Loop() {
 			item, err := attributevalue.MarshalMap(tables.UserItem{
 				UserID: ev.Request.UserAttributes["sub"], Email: "jane.doe@example.com",
-				Timestamp: ddb.FormatTime(time.Now()),
+				Timestamp: job.FormatTime(time.Now()),
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -53,13 +55,13 @@ func BenchmarkSignup(b *testing.B) {
 	})
 	b.Run("handler", func(b *testing.B) {
 		h := &Handler{
-			Users: TableStore{Table: ddb.NewTable(client, "users", tables.UserSchema)},
+			Users: ddb.NewTable(client, "users", tables.UserSchema),
 			Log:   slog.New(slog.NewJSONHandler(io.Discard, nil)), Budget: Budget, Now: time.Now,
 		}
 		before := stub.Calls("PutItem")
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := h.Handle(ctx, ev); err != nil {
+			if _, err := h.Handle(ctx, payload); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -52,14 +52,14 @@ func TestRetriesFitInBudget(t *testing.T) {
 			stub := ddbtest.NewStub().Respond("PutItem", tc.status, tc.body)
 			stub.Delay = tc.delay
 			h := &Handler{
-				Users:  TableStore{Table: ddb.NewTable(stubbedClient(stub), "users", tables.UserSchema)},
+				Users:  ddb.NewTable(stubbedClient(stub), "users", tables.UserSchema),
 				Log:    slog.New(slog.NewJSONHandler(io.Discard, nil)),
 				Budget: Budget, Now: time.Now,
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			start := time.Now()
-			_, err := h.Handle(ctx, loadEvent(t, "signup.json"))
+			_, err := h.Handle(ctx, sampleBytes(t, "signup.json"))
 			took := time.Since(start)
 			if !errors.Is(err, ErrUserTable) {
 				t.Fatalf("error %v, want ErrUserTable", err)

@@ -6,7 +6,10 @@ import (
 )
 
 // ErrMissingSub: the event carries no "sub" user attribute, so there is no user id to record.
-var ErrMissingSub = errors.New("user-signup: the PostConfirmation event has no \"sub\" user attribute; cannot record the user")
+var ErrMissingSub = errors.New("user-signup: the Cognito event has no \"sub\" user attribute; cannot record the user")
+
+// ErrNotCognitoEvent: the invocation's payload is not a Cognito user pool trigger event.
+var ErrNotCognitoEvent = errors.New("user-signup: the payload is not a Cognito user pool trigger event")
 
 // ErrUserTable: the user table did not take the new user within the time Cognito allows. The
 // returned error is a *StoreError that matches it.

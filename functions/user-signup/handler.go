@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -10,16 +12,24 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
-// TriggerConfirmSignUp is the only trigger source that records a user.
-const TriggerConfirmSignUp = "PostConfirmation_ConfirmSignUp"
+// The trigger sources that write a user record; every other one (a forgot-password
+// confirmation, say) writes nothing.
+const (
+	// TriggerConfirmSignUp: the user confirmed their sign-up (PostConfirmation).
+	TriggerConfirmSignUp = "PostConfirmation_ConfirmSignUp"
+	// TriggerAuthentication: the user signed in (PostAuthentication).
+	TriggerAuthentication = "PostAuthentication_Authentication"
+)
 
-// Handler records confirmed users. It is plain Go: main wires it to the user table, tests to
-// DynamoDB Local.
+// Handler records users in the user table. It is plain Go: main wires it to DynamoDB, tests to
+// DynamoDB Local (through ddbtest.Spy when they inject faults) or a stub.
 type Handler struct {
-	Users UserStore
+	Users *ddb.Table[tables.UserItem]
 	Log   *slog.Logger
 	// Budget bounds the whole invocation's work (and the Lambda deadline, if sooner).
 	Budget time.Duration
@@ -27,45 +37,115 @@ type Handler struct {
 	Now func() time.Time
 }
 
-// Handle processes one PostConfirmation event and returns it unchanged, as Cognito requires.
-func (h *Handler) Handle(ctx context.Context, ev events.CognitoEventUserPoolsPostConfirmation) (events.CognitoEventUserPoolsPostConfirmation, error) {
-	start := time.Now()
-	log := h.Log.With("trigger_source", ev.TriggerSource, "user_pool_id", ev.UserPoolID)
-	var awsRequestID string
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		awsRequestID = lc.AwsRequestID
-		log = log.With("aws_request_id", awsRequestID)
+// Handle takes any Cognito user pool trigger event, acts on the two it knows by triggerSource,
+// and returns the event unchanged, byte for byte, as Cognito requires:
+//
+//   - PostConfirmation_ConfirmSignUp: Confirmed records the user.
+//   - PostAuthentication_Authentication: SignedIn records the user if the record is missing.
+//
+// The one function serves both triggers because they write the same record the same way; a
+// single function also keeps one permission and one log group.
+func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	var header events.CognitoEventUserPoolsHeader
+	if err := json.Unmarshal(raw, &header); err != nil {
+		lambdalog.ForInvocation(ctx, h.Log).Error("not a Cognito trigger event", "outcome", "invalid", "error", err.Error())
+		return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
 	}
+	switch header.TriggerSource {
+	case TriggerConfirmSignUp:
+		var ev events.CognitoEventUserPoolsPostConfirmation
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
+		}
+		_, err := h.Confirmed(ctx, ev)
+		return raw, err
+	case TriggerAuthentication:
+		var ev events.CognitoEventUserPoolsPostAuthentication
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
+		}
+		_, err := h.SignedIn(ctx, ev)
+		return raw, err
+	}
+	h.logFor(ctx, header).Info("nothing to record for this trigger source", "outcome", "ignored")
+	return raw, nil
+}
+
+// Confirmed records a user whose sign-up Cognito has just confirmed: one conditional PutItem that
+// creates the record (user_id = the sub, the lower-cased email when there is one, the time of
+// the first confirmation). A retried trigger finds the record and keeps it. If DynamoDB fails,
+// the error goes back to Cognito, which does not run the trigger again: the next sign-in repairs
+// the record (SignedIn).
+func (h *Handler) Confirmed(ctx context.Context, ev events.CognitoEventUserPoolsPostConfirmation) (events.CognitoEventUserPoolsPostConfirmation, error) {
 	if ev.TriggerSource != TriggerConfirmSignUp {
-		log.Info("nothing to record for this trigger source", "outcome", "ignored")
+		h.logFor(ctx, ev.CognitoEventUserPoolsHeader).Info("nothing to record for this trigger source", "outcome", "ignored")
 		return ev, nil
 	}
-	sub := ev.Request.UserAttributes["sub"]
+	return ev, h.record(ctx, ev.CognitoEventUserPoolsHeader, ev.Request.UserAttributes)
+}
+
+// SignedIn makes sure a user who has just signed in has a record: one conditional PutItem per
+// sign-in, which creates the record if it is missing (the confirmation's write failed: the
+// "repaired" outcome, logged as a warning) and never overwrites one (the usual case: "exists").
+//
+// It never fails the sign-in: Cognito refuses a sign-in whose PostAuthentication trigger fails,
+// and locking a user out because a bookkeeping write failed would be worse than the missing
+// record, which the next sign-in writes. A failure is logged at ERROR level (the alarms count
+// those lines) and the event is returned with a nil error.
+func (h *Handler) SignedIn(ctx context.Context, ev events.CognitoEventUserPoolsPostAuthentication) (events.CognitoEventUserPoolsPostAuthentication, error) {
+	if ev.TriggerSource != TriggerAuthentication {
+		h.logFor(ctx, ev.CognitoEventUserPoolsHeader).Info("nothing to record for this trigger source", "outcome", "ignored")
+		return ev, nil
+	}
+	_ = h.record(ctx, ev.CognitoEventUserPoolsHeader, ev.Request.UserAttributes) // logged there
+	return ev, nil
+}
+
+// record creates the user's record unless one exists, and logs one line with the outcome.
+func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPoolsHeader, attrs map[string]string) error {
+	start := time.Now()
+	log := h.logFor(ctx, header)
+	sub := attrs["sub"]
 	if sub == "" {
 		log.Error("cannot record the user", "outcome", "invalid", "error", ErrMissingSub.Error())
-		return ev, ErrMissingSub
+		return ErrMissingSub
 	}
 	user := tables.UserItem{
 		UserID:    sub,
-		Email:     strings.ToLower(ev.Request.UserAttributes["email"]),
-		Timestamp: ddb.FormatTime(h.Now()),
+		Email:     strings.ToLower(attrs["email"]),
+		Timestamp: job.FormatTime(h.Now()),
 	}
 	log = log.With("user_id", sub, "email", maskEmail(user.Email))
 
 	callCtx, cancel := context.WithTimeout(ctx, h.Budget)
 	defer cancel()
-	err := h.Users.Create(callCtx, user)
+	err := h.Users.Create(user).Run(callCtx)
 	took := slog.Int64("duration_ms", time.Since(start).Milliseconds())
+	signIn := header.TriggerSource == TriggerAuthentication
 	switch {
+	case err == nil && signIn:
+		log.Warn("user record was missing (its confirmation write failed); created at sign-in", "outcome", "repaired", took)
+		return nil
 	case err == nil:
 		log.Info("user recorded", "outcome", "created", took)
-		return ev, nil
+		return nil
 	case errors.Is(err, ddb.ErrAlreadyExists):
-		log.Info("user already recorded (retried trigger); first record kept", "outcome", "exists", took)
-		return ev, nil
-	default:
-		log.Error("recording the user failed", "outcome", "failed", "error", err.Error(),
-			"retryable", ddb.IsRetryable(err), took)
-		return ev, &StoreError{AWSRequestID: awsRequestID, Err: err}
+		log.Info("user already recorded; first record kept", "outcome", "exists", took)
+		return nil
 	}
+	awsRequestID := ""
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		awsRequestID = lc.AwsRequestID
+	}
+	msg := "recording the user failed"
+	if signIn {
+		msg += "; the sign-in goes on and the next one tries again"
+	}
+	log.Error(msg, "outcome", "failed", "error", err.Error(), "retryable", ddb.IsRetryable(err), took)
+	return &StoreError{AWSRequestID: awsRequestID, Err: err}
+}
+
+// logFor is the log of one invocation: its request id and the event's trigger and pool.
+func (h *Handler) logFor(ctx context.Context, header events.CognitoEventUserPoolsHeader) *slog.Logger {
+	return lambdalog.ForInvocation(ctx, h.Log).With("trigger_source", header.TriggerSource, "user_pool_id", header.UserPoolID)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 const (
@@ -21,8 +24,8 @@ const (
 	noMail  = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 )
 
-// TestSamples invokes the handler with each sample of events/cognito: the event comes back
-// unchanged, and the user table holds exactly what it should.
+// TestSamples invokes the handler with each sample of events/cognito, as Cognito sends it: the
+// event comes back unchanged, to the byte, and the user table holds exactly what it should.
 func TestSamples(t *testing.T) {
 	cases := []struct {
 		file      string
@@ -34,17 +37,19 @@ func TestSamples(t *testing.T) {
 		{"signup.json", janeSub, "jane.doe@example.com", 1, "created"},
 		{"signup-no-email.json", noMail, "-", 1, "created"},
 		{"forgot-password.json", janeSub, "", 0, "ignored"},
+		{"post-authentication.json", janeSub, "jane.doe@example.com", 1, "repaired"},
+		{"post-authentication-local.json", noMail, "bob@example.com", 1, "repaired"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			f := newFixture(t)
-			ev := loadEvent(t, tc.file)
-			got, err := f.handle(ev)
+			payload := sampleBytes(t, tc.file)
+			got, err := f.invoke(payload)
 			if err != nil {
 				t.Fatalf("Handle: %v", err)
 			}
-			if !reflect.DeepEqual(got, loadEvent(t, tc.file)) {
-				t.Errorf("event changed:\n got %+v\nwant %+v", got, ev)
+			if !bytes.Equal(got, payload) {
+				t.Errorf("event changed:\n got %s\nwant %s", got, payload)
 			}
 			if n := f.ddb.Calls("PutItem"); n != tc.wantPuts {
 				t.Errorf("%d PutItem calls, want %d", n, tc.wantPuts)
@@ -61,8 +66,8 @@ func TestSamples(t *testing.T) {
 				return
 			}
 			u := f.user(tc.user)
-			if u.UserID != tc.user || u.Timestamp != ddb.FormatTime(firstLogin) {
-				t.Errorf("record %+v, want user %s first login %s", u, tc.user, ddb.FormatTime(firstLogin))
+			if u.UserID != tc.user || u.Timestamp != job.FormatTime(firstLogin) || u.EmailNotifications != nil {
+				t.Errorf("record %+v, want user %s first login %s, no preference", u, tc.user, job.FormatTime(firstLogin))
 			}
 			email, has := item["email"]
 			switch {
@@ -76,13 +81,17 @@ func TestSamples(t *testing.T) {
 }
 
 func TestEmailsAreNeverLoggedInFull(t *testing.T) {
-	f := newFixture(t)
-	if _, err := f.handle(loadEvent(t, "signup.json")); err != nil {
-		t.Fatal(err)
-	}
-	logs := strings.ToLower(f.logs.String())
-	if strings.Contains(logs, "jane.doe") || !strings.Contains(logs, `"email":"j***@example.com"`) {
-		t.Errorf("log shows the email or lacks the masked form:\n%s", f.logs)
+	for _, file := range []string{"signup.json", "post-authentication.json"} {
+		t.Run(file, func(t *testing.T) {
+			f := newFixture(t)
+			if _, err := f.invoke(sampleBytes(t, file)); err != nil {
+				t.Fatal(err)
+			}
+			logs := strings.ToLower(f.logs.String())
+			if strings.Contains(logs, "jane.doe") || !strings.Contains(logs, `"email":"j***@example.com"`) {
+				t.Errorf("log shows the email or lacks the masked form:\n%s", f.logs)
+			}
+		})
 	}
 }
 
@@ -91,58 +100,162 @@ func TestRetriedTriggerKeepsFirstTimestamp(t *testing.T) {
 	ev := loadEvent(t, "signup.json")
 	for i := range 3 { // Cognito retries a trigger up to three times
 		f.now = firstLogin.Add(time.Duration(i) * time.Minute)
-		if got, err := f.handle(ev); err != nil || !reflect.DeepEqual(got, ev) {
-			t.Fatalf("attempt %d: %v (event changed: %t)", i+1, err, !reflect.DeepEqual(got, ev))
+		if err := f.handle(ev); err != nil {
+			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
-	if u := f.user(janeSub); u.Timestamp != ddb.FormatTime(firstLogin) {
-		t.Errorf("timestamp %s, want the first login %s", u.Timestamp, ddb.FormatTime(firstLogin))
+	if u := f.user(janeSub); u.Timestamp != job.FormatTime(firstLogin) {
+		t.Errorf("timestamp %s, want the first login %s", u.Timestamp, job.FormatTime(firstLogin))
 	}
 	if n := strings.Count(f.logs.String(), `"outcome":"exists"`); n != 2 {
 		t.Errorf("%d retries logged as exists, want 2:\n%s", n, f.logs)
 	}
 }
 
+// TestSignInRepairsALostConfirmation (issue 12.5): the confirmation's write fails (an injected
+// DynamoDB fault), so there is no record and Cognito will not run the trigger again; the first
+// sign-in creates the record, with its own time as the first login; later sign-ins leave it
+// alone. Each sign-in costs one conditional write.
+func TestSignInRepairsALostConfirmation(t *testing.T) {
+	f := newFixture(t)
+	f.ddb.SetFault(ddbtest.FaultOn(func(context.Context) error {
+		return &smithy.GenericAPIError{Code: "InternalServerError", Message: "injected", Fault: smithy.FaultServer}
+	}, "PutItem"))
+	if err := f.handle(loadEvent(t, "signup.json")); !errors.Is(err, ErrUserTable) {
+		t.Fatalf("confirmation: %v, want ErrUserTable", err)
+	}
+	if f.raw(janeSub) != nil {
+		t.Fatal("a record exists after the failed confirmation")
+	}
+	f.ddb.SetFault(nil)
+
+	signIn := loadSignIn(t, "post-authentication.json")
+	firstSignIn := firstLogin.Add(time.Hour)
+	steps := []struct {
+		name    string
+		at      time.Time
+		outcome string
+	}{
+		{"first sign-in: created", firstSignIn, "repaired"},
+		{"second sign-in: kept", firstSignIn.Add(24 * time.Hour), "exists"},
+		{"third sign-in: kept", firstSignIn.Add(48 * time.Hour), "exists"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			f.now = st.at
+			f.logs.Reset()
+			before := f.ddb.Calls()
+			if err := f.handle(signIn); err != nil {
+				t.Fatalf("sign-in: %v", err)
+			}
+			if n := f.ddb.Calls() - before; n != 1 || f.ddb.Calls("PutItem") == 0 {
+				t.Errorf("%d DynamoDB calls for a sign-in, want one conditional PutItem", n)
+			}
+			u := f.user(janeSub)
+			if u.Timestamp != job.FormatTime(firstSignIn) || u.Email != "jane.doe@example.com" {
+				t.Errorf("record %+v, want the first sign-in %s", u, job.FormatTime(firstSignIn))
+			}
+			if !strings.Contains(f.logs.String(), `"outcome":"`+st.outcome+`"`) {
+				t.Errorf("log lacks outcome %s:\n%s", st.outcome, f.logs)
+			}
+		})
+	}
+}
+
+// TestSignInNeverOverwrites: a sign-in leaves an existing record exactly as it is, whatever the
+// event says now (a changed email) and whatever the user set since (their preferences).
+func TestSignInNeverOverwrites(t *testing.T) {
+	f := newFixture(t)
+	if err := f.handle(loadEvent(t, "signup.json")); err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	if _, err := f.table.Update(ddb.Key{Partition: janeSub}).Set(tables.AttrEmailNotifications, off).Value(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := f.user(janeSub)
+	signIn := loadSignIn(t, "post-authentication.json")
+	signIn.Request.UserAttributes["email"] = "jane@new.example"
+	f.now = firstLogin.Add(72 * time.Hour)
+	if err := f.handle(signIn); err != nil {
+		t.Fatal(err)
+	}
+	if after := f.user(janeSub); !reflect.DeepEqual(after, before) || after.WantsEmail() {
+		t.Errorf("record %+v after the sign-in, want it unchanged: %+v", after, before)
+	}
+}
+
 func TestOtherTriggerSourcesWriteNothing(t *testing.T) {
-	for _, source := range []string{"PostConfirmation_ConfirmForgotPassword", "PreSignUp_SignUp", "", "postconfirmation_confirmsignup"} {
+	for _, source := range []string{"PostConfirmation_ConfirmForgotPassword", "PreSignUp_SignUp", "", "postconfirmation_confirmsignup",
+		"postauthentication_authentication", "TokenGeneration_Authentication", "PreAuthentication_Authentication"} {
 		t.Run(source, func(t *testing.T) {
 			f := newFixture(t)
 			ev := loadEvent(t, "signup.json")
 			ev.TriggerSource = source
-			got, err := f.handle(ev)
-			if err != nil || !reflect.DeepEqual(got, ev) || f.ddb.Calls("PutItem") != 0 {
-				t.Errorf("err %v, event unchanged %t, %d writes; want nil, true, 0", err, reflect.DeepEqual(got, ev), f.ddb.Calls("PutItem"))
+			if err := f.handle(ev); err != nil || f.ddb.Calls("PutItem") != 0 {
+				t.Errorf("err %v, %d writes; want nil, 0", err, f.ddb.Calls("PutItem"))
+			}
+			if !strings.Contains(f.logs.String(), `"outcome":"ignored"`) {
+				t.Errorf("log:\n%s", f.logs)
 			}
 		})
 	}
 }
 
+// TestNotACognitoEvent: a payload that is not a Cognito event at all is an error, and no write.
+func TestNotACognitoEvent(t *testing.T) {
+	for _, payload := range []string{`[]`, `"PostConfirmation_ConfirmSignUp"`, `{"triggerSource":7}`,
+		`{"triggerSource":"PostConfirmation_ConfirmSignUp","request":[]}`, `{"triggerSource":"PostAuthentication_Authentication","request":{"newDeviceUsed":"yes"}}`} {
+		t.Run(payload, func(t *testing.T) {
+			f := newFixture(t)
+			if _, err := f.invoke([]byte(payload)); !errors.Is(err, ErrNotCognitoEvent) || f.ddb.Calls() != 0 {
+				t.Errorf("error %v, %d calls; want ErrNotCognitoEvent and none", err, f.ddb.Calls())
+			}
+		})
+	}
+}
+
+// TestMissingSub: without a sub there is no user id: a confirmation fails with ErrMissingSub, a
+// sign-in goes on; neither writes, and both log the reason at ERROR level.
 func TestMissingSub(t *testing.T) {
-	for name, attrs := range map[string]map[string]string{
+	attrs := map[string]map[string]string{
 		"no sub":        {"email": "a@example.com"},
 		"empty sub":     {"sub": "", "email": "a@example.com"},
 		"no attributes": nil,
-	} {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t)
-			ev := loadEvent(t, "signup.json")
-			ev.Request.UserAttributes = attrs
-			_, err := f.handle(ev)
-			if !errors.Is(err, ErrMissingSub) || !strings.Contains(err.Error(), `"sub"`) {
-				t.Errorf("error %v, want ErrMissingSub naming the sub attribute", err)
-			}
-			if f.ddb.Calls("PutItem") != 0 {
-				t.Error("an event without sub was written")
-			}
-			if strings.Contains(f.logs.String(), "a@example.com") {
-				t.Errorf("email logged in full:\n%s", f.logs)
-			}
-		})
+	}
+	for name, a := range attrs {
+		for _, trigger := range []string{TriggerConfirmSignUp, TriggerAuthentication} {
+			t.Run(name+"/"+trigger, func(t *testing.T) {
+				f := newFixture(t)
+				var err error
+				if trigger == TriggerConfirmSignUp {
+					ev := loadEvent(t, "signup.json")
+					ev.Request.UserAttributes = a
+					err = f.handle(ev)
+					if !errors.Is(err, ErrMissingSub) || !strings.Contains(err.Error(), `"sub"`) {
+						t.Errorf("error %v, want ErrMissingSub naming the sub attribute", err)
+					}
+				} else {
+					ev := loadSignIn(t, "post-authentication.json")
+					ev.Request.UserAttributes = a
+					if err = f.handle(ev); err != nil {
+						t.Errorf("sign-in failed: %v", err)
+					}
+				}
+				if f.ddb.Calls("PutItem") != 0 {
+					t.Error("an event without sub was written")
+				}
+				if !strings.Contains(f.logs.String(), `"level":"ERROR"`) || strings.Contains(f.logs.String(), "a@example.com") {
+					t.Errorf("log lacks the ERROR line or shows the email:\n%s", f.logs)
+				}
+			})
+		}
 	}
 }
 
-// TestDynamoDBFailure: whatever DynamoDB does, the handler answers within its budget with an
-// error that says the user table failed, and keeps the details for the log.
+// TestDynamoDBFailure: whatever DynamoDB does, the handler answers within its budget. A
+// confirmation fails with an error that says the user table failed (details for the log); a
+// sign-in goes on, and its failure is an ERROR line.
 func TestDynamoDBFailure(t *testing.T) {
 	const budget = 300 * time.Millisecond
 	cases := map[string]func(ctx context.Context) error{
@@ -161,12 +274,12 @@ func TestDynamoDBFailure(t *testing.T) {
 		},
 	}
 	for name, fault := range cases {
-		t.Run(name, func(t *testing.T) {
+		t.Run(name+"/confirmation", func(t *testing.T) {
 			f := newFixture(t)
 			f.h.Budget = budget
 			f.ddb.SetFault(ddbtest.FaultOn(fault, "PutItem"))
 			start := time.Now()
-			_, err := f.handle(loadEvent(t, "signup.json"))
+			err := f.handle(loadEvent(t, "signup.json"))
 			took := time.Since(start)
 			var se *StoreError
 			if !errors.Is(err, ErrUserTable) || !errors.As(err, &se) {
@@ -182,11 +295,24 @@ func TestDynamoDBFailure(t *testing.T) {
 			if se.Err == nil {
 				t.Errorf("cause lost: %#v", se)
 			}
-			if !strings.Contains(f.logs.String(), `"outcome":"failed"`) || !strings.Contains(f.logs.String(), f.table.Name()) {
+			if !strings.Contains(f.logs.String(), `"outcome":"failed"`) || !strings.Contains(f.logs.String(), `"level":"ERROR"`) ||
+				!strings.Contains(f.logs.String(), f.table.Name()) {
 				t.Errorf("log lacks the failure details:\n%s", f.logs)
 			}
 			if f.raw(janeSub) != nil {
 				t.Error("a record exists after a failed write")
+			}
+		})
+		t.Run(name+"/sign-in", func(t *testing.T) {
+			f := newFixture(t)
+			f.h.Budget = budget
+			f.ddb.SetFault(ddbtest.FaultOn(fault, "PutItem"))
+			if err := f.handle(loadSignIn(t, "post-authentication.json")); err != nil {
+				t.Fatalf("the sign-in failed: %v", err)
+			}
+			if !strings.Contains(f.logs.String(), `"outcome":"failed"`) || !strings.Contains(f.logs.String(), `"level":"ERROR"`) ||
+				!strings.Contains(f.logs.String(), `"aws_request_id":"lambda-req-1"`) {
+				t.Errorf("log lacks the ERROR line:\n%s", f.logs)
 			}
 		})
 	}

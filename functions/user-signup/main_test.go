@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,7 +39,7 @@ func newFixture(t *testing.T) *fixture {
 	table := ddbtest.NewTableWithClient(t, client, tables.UserSchema)
 	f := &fixture{t: t, ddb: client, table: table, logs: &bytes.Buffer{}, now: firstLogin}
 	f.h = &Handler{
-		Users:  TableStore{Table: table},
+		Users:  table,
 		Log:    slog.New(slog.NewJSONHandler(f.logs, nil)),
 		Budget: Budget,
 		Now:    func() time.Time { return f.now },
@@ -45,12 +47,28 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-// handle invokes the handler as Lambda would, with a Lambda context and Cognito's 5 s deadline.
-func (f *fixture) handle(ev events.CognitoEventUserPoolsPostConfirmation) (events.CognitoEventUserPoolsPostConfirmation, error) {
+// invoke calls the handler as Lambda would, with the payload bytes, a Lambda context and
+// Cognito's 5 s deadline.
+func (f *fixture) invoke(payload []byte) (json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: "lambda-req-1"})
-	return f.h.Handle(ctx, ev)
+	return f.h.Handle(ctx, payload)
+}
+
+// handle invokes the handler with the JSON of ev, checks that the event came back unchanged, to
+// the byte, and returns the error.
+func (f *fixture) handle(ev any) error {
+	f.t.Helper()
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	got, err := f.invoke(payload)
+	if !bytes.Equal(got, payload) {
+		f.t.Errorf("the event came back changed:\n got %s\nwant %s", got, payload)
+	}
+	return err
 }
 
 // raw reads the user's item as DynamoDB holds it (nil when there is none).
@@ -75,7 +93,22 @@ func (f *fixture) user(userID string) tables.UserItem {
 	return u
 }
 
-// loadEvent reads a sample from events/cognito.
+// loadEvent reads a PostConfirmation sample from events/cognito.
 func loadEvent(t testing.TB, name string) events.CognitoEventUserPoolsPostConfirmation {
 	return samples.Load[events.CognitoEventUserPoolsPostConfirmation](t, "cognito", name)
+}
+
+// loadSignIn reads a PostAuthentication sample from events/cognito.
+func loadSignIn(t testing.TB, name string) events.CognitoEventUserPoolsPostAuthentication {
+	return samples.Load[events.CognitoEventUserPoolsPostAuthentication](t, "cognito", name)
+}
+
+// sampleBytes is a sample of events/cognito as Cognito sends it.
+func sampleBytes(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(samples.Dir(), "cognito", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,7 +1,9 @@
 // Package stacks declares trainstatus in the AWS CDK: a stateful stack (tables, queues, cursor
-// key, user pool and its trigger) and a stateless one (functions, event source, HTTP API,
-// alarms). Every number they share with the local stack comes from package deploy, every table
-// from package tables.
+// keys, user pool and its trigger) and a stateless one (functions, event sources, HTTP API, the
+// tracker page behind CloudFront, alarms). It renders the system description of package deploy
+// (functions, their environment, routes, queues, event sources) and the tables of package
+// tables: nothing they describe is written out again here (env.go is the one place that says
+// what each deploy.Resource is in CloudFormation).
 package stacks
 
 import (

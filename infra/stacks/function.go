@@ -21,19 +21,31 @@ type Function struct {
 	Function awslambda.Function
 	Role     awsiam.Role
 	LogGroup awslogs.LogGroup
+	// ErrorLines counts the function's ERROR log lines (a metric filter on its log group).
+	ErrorLines awslogs.MetricFilter
 }
 
-// functionSpec is what differs between the functions.
+// functionSpec is one function of package deploy with what its deployment adds.
 type functionSpec struct {
 	deploy.Function
-	Description string
-	Environment map[string]string
+	// DescriptionSuffix is appended to the description (status-query's cursor key revision).
+	DescriptionSuffix string
+	// Values are the resources available where the function is declared (resourceValues).
+	Values map[deploy.Resource]*string
 	// Statements are the function's permissions besides writing its own logs.
 	Statements []awsiam.PolicyStatement
 }
 
 // PolicyName is the name of the one inline policy of every function role.
 const PolicyName = "least-privilege"
+
+// ErrorLinePattern matches the log lines the functions write at ERROR level: they log JSON
+// through log/slog, whose level field is "level".
+const ErrorLinePattern = `{ $.level = "ERROR" }`
+
+// MetricNamespace is the CloudWatch namespace of the deployment's own metrics (the error log
+// line counts).
+func (s Settings) MetricNamespace() string { return "trainstatus/" + s.Stage }
 
 // allow writes a statement with explicit actions and resources (never a wildcard).
 func allow(actions []string, resources ...string) awsiam.PolicyStatement {
@@ -44,11 +56,16 @@ func allow(actions []string, resources ...string) awsiam.PolicyStatement {
 	})
 }
 
-// newFunction declares a function from its asset (provided.al2023, arm64, handler bootstrap)
-// with its own log group and a role that holds exactly the given statements plus the right to
-// write to that log group. No managed policy: AWSLambdaBasicExecutionRole would allow writing to
-// every log group of the account.
-func newFunction(scope constructs.Construct, settings Settings, spec functionSpec) *Function {
+// newFunction declares a function of package deploy (provided.al2023, arm64, handler bootstrap,
+// its memory, timeout, reserved concurrency and environment) with its own log group, a metric
+// filter counting its ERROR lines, and a role that holds exactly the given statements plus the
+// right to write to that log group. No managed policy: AWSLambdaBasicExecutionRole would allow
+// writing to every log group of the account.
+func newFunction(scope constructs.Construct, settings Settings, spec functionSpec) (*Function, error) {
+	env, err := environment(spec.Function, settings, spec.Values)
+	if err != nil {
+		return nil, err
+	}
 	id := constructID(spec.Name)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	logGroup := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
@@ -60,6 +77,7 @@ func newFunction(scope constructs.Construct, settings Settings, spec functionSpe
 		// (Lambda names them itself) and nothing else.
 		allow([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logGroup.LogGroupArn()),
 	}, spec.Statements...)
+	description := spec.Description + spec.DescriptionSuffix
 	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String(fmt.Sprintf("%s: %s", settings.Name(spec.Name), spec.Description)),
@@ -67,13 +85,9 @@ func newFunction(scope constructs.Construct, settings Settings, spec functionSpe
 			PolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements}),
 		},
 	})
-	env := map[string]*string{}
-	for k, v := range spec.Environment {
-		env[k] = jsii.String(v)
-	}
-	fn := awslambda.NewFunction(c, jsii.String("Function"), &awslambda.FunctionProps{
+	props := &awslambda.FunctionProps{
 		FunctionName: jsii.String(settings.Name(spec.Name)),
-		Description:  jsii.String(spec.Description),
+		Description:  jsii.String(description),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
@@ -83,9 +97,23 @@ func newFunction(scope constructs.Construct, settings Settings, spec functionSpe
 		Environment:  &env,
 		Role:         role,
 		LogGroup:     logGroup,
+	}
+	if spec.ReservedConcurrency > 0 {
+		props.ReservedConcurrentExecutions = jsii.Number(float64(spec.ReservedConcurrency))
+	}
+	fn := awslambda.NewFunction(c, jsii.String("Function"), props)
+	errorLines := awslogs.NewMetricFilter(c, jsii.String("ErrorLines"), &awslogs.MetricFilterProps{
+		LogGroup:        logGroup,
+		FilterPattern:   awslogs.FilterPattern_Literal(jsii.String(ErrorLinePattern)),
+		MetricNamespace: jsii.String(settings.MetricNamespace()),
+		MetricName:      jsii.String(ErrorLinesMetric(spec.Name)),
+		MetricValue:     jsii.String("1"),
 	})
-	return &Function{Name: spec.Name, Function: fn, Role: role, LogGroup: logGroup}
+	return &Function{Name: spec.Name, Function: fn, Role: role, LogGroup: logGroup, ErrorLines: errorLines}, nil
 }
+
+// ErrorLinesMetric is the name of the metric counting a function's ERROR log lines.
+func ErrorLinesMetric(function string) string { return function + "-error-log-lines" }
 
 // constructID turns "status-updater" into "StatusUpdater".
 func constructID(name string) string {

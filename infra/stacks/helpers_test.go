@@ -41,21 +41,36 @@ func check(t *testing.T, what string, f func()) {
 }
 
 // placeholderAssets writes a bootstrap for every function into a temporary directory. The tests
-// do not need the real binaries (a cross-compile of three functions that other people are
+// do not need the real binaries (a cross-compile of four functions that other people are
 // changing); the distinct contents give each function its own asset hash as the real ones do.
 func placeholderAssets(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, fn := range deploy.Functions {
-		if err := os.MkdirAll(filepath.Join(dir, fn), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(dir, fn.Name), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, fn, "bootstrap"), []byte("#!/bin/sh\n# placeholder for "+fn+"\n"), 0o755); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fn.Name, "bootstrap"), []byte("#!/bin/sh\n# placeholder for "+fn.Name+"\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return dir
 }
+
+// placeholderWeb writes a page folder with an index.html, for the same reason: the page in
+// web/static is someone else's work in progress, and its content does not change the templates
+// beyond an asset hash.
+func placeholderWeb(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, stacks.WebIndex), []byte("<!doctype html><title>placeholder</title>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// sender is the notification sender of the test deployments that deploy status-notifier.
+const sender = "Trainstatus <notify@example.com>"
 
 // synthesized is one synthesized deployment with its two templates.
 type synthesized struct {
@@ -69,7 +84,7 @@ type synthesized struct {
 // newApp makes an app with the given context and placeholder assets, writing into a temp dir.
 func newApp(t *testing.T, ctx map[string]any) awscdk.App {
 	t.Helper()
-	c := map[string]any{stacks.CtxAssetDir: placeholderAssets(t)}
+	c := map[string]any{stacks.CtxAssetDir: placeholderAssets(t), stacks.CtxWebDir: placeholderWeb(t)}
 	for k, v := range ctx {
 		c[k] = v
 	}
@@ -115,10 +130,18 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 	label(st.Stack, st.DeadLetters.QueueArn(), "DeadLetterQueue.Arn")
 	label(st.Stack, st.DeadLetters.QueueUrl(), "DeadLetterQueue.Url")
 	label(st.Stack, st.CursorSecret.SecretArn(), "CursorSecret.Arn")
+	label(st.Stack, st.CursorSecretPrevious.SecretArn(), "CursorSecretPrevious.Arn")
+	label(st.Stack, st.StatusTable.TableStreamArn(), "StatusTable.StreamArn")
+	label(st.Stack, st.NotifierFailures.QueueArn(), "NotifierFailureQueue.Arn")
+	label(st.Stack, st.NotifierFailures.QueueUrl(), "NotifierFailureQueue.Url")
+	label(st.Stack, st.NotifierFailures.QueueName(), "NotifierFailureQueue.Name")
 	label(st.Stack, st.UserPool.UserPoolId(), "UserPool.Id")
 	label(st.Stack, st.UserPool.UserPoolArn(), "UserPool.Arn")
 	label(st.Stack, st.UserPoolClient.UserPoolClientId(), "AppClient.Id")
 	fns := map[*stacks.Function]awscdk.Stack{st.UserSignup: st.Stack, sl.StatusUpdater: sl.Stack, sl.StatusQuery: sl.Stack}
+	if sl.StatusNotifier != nil {
+		fns[sl.StatusNotifier] = sl.Stack
+	}
 	for f, stack := range fns {
 		// Labels by function name: "status-updater.Logs.Arn", "status-updater.Role.Arn", ...
 		label(stack, f.LogGroup.LogGroupArn(), f.Name+".Logs.Arn")
@@ -132,6 +155,13 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 	}
 	label(sl.Stack, sl.AccessLogs.LogGroupArn(), "ApiAccessLogs.Arn")
 	label(sl.Stack, sl.API.ApiId(), "Api.Id")
+	label(sl.Stack, sl.Web.Bucket.BucketArn(), "Web.Bucket.Arn")
+	label(sl.Stack, sl.Web.Bucket.BucketName(), "Web.Bucket.Name")
+	label(sl.Stack, sl.Web.Bucket.BucketRegionalDomainName(), "Web.Bucket.RegionalDomainName")
+	label(sl.Stack, sl.Web.Distribution.DistributionId(), "Web.Distribution.Id")
+	label(sl.Stack, sl.Web.Distribution.DistributionDomainName(), "Web.Distribution.Domain")
+	label(sl.Stack, sl.Web.Rewrite.FunctionArn(), "Web.Rewrite.Arn")
+	label(sl.Stack, sl.Web.Headers.ResponseHeadersPolicyId(), "Web.Headers.Id")
 	return s
 }
 

@@ -16,24 +16,32 @@ import (
 )
 
 // Stateful is everything that holds data which a redeploy must never lose: the two tables, the
-// two queues (the events in flight and the dead letters waiting to be inspected), the key that
-// signs page cursors (changing it breaks every cursor handed out) and the user pool (its
-// passwords cannot be exported, so a replaced pool is a lost pool). With the pool comes its
-// PostConfirmation trigger, user-signup: a trigger is part of the pool's configuration, and
-// keeping it in the other stack would make each stack depend on the other.
+// three queues (the events in flight, the dead letters and the notifier's failed stream batches
+// waiting to be inspected), the keys that sign page cursors (changing one breaks the cursors
+// handed out) and the user pool (its passwords cannot be exported, so a replaced pool is a lost
+// pool). With the pool comes its PostConfirmation and PostAuthentication trigger, user-signup: a
+// trigger is part of the pool's configuration, and keeping it in the other stack would make each
+// stack depend on the other.
 //
 // Unless the deployment is a throw-away one (Settings.Destroy), everything here is RETAIN, the
 // tables and the pool have deletion protection and the stack has termination protection.
 type Stateful struct {
 	awscdk.Stack
-	StatusTable    awsdynamodb.TableV2
-	UserTable      awsdynamodb.TableV2
-	Events         awssqs.Queue
-	DeadLetters    awssqs.Queue
-	CursorSecret   awssecretsmanager.Secret
-	UserPool       awscognito.IUserPool
-	UserPoolClient awscognito.UserPoolClient
-	UserSignup     *Function
+	StatusTable awsdynamodb.TableV2
+	UserTable   awsdynamodb.TableV2
+	Events      awssqs.Queue
+	DeadLetters awssqs.Queue
+	// NotifierFailures receives the descriptions of stream batches status-notifier could not
+	// handle within its retries. It exists even when the notifier is not deployed, so that
+	// adding a sender later changes only the stateless stack.
+	NotifierFailures awssqs.Queue
+	// CursorSecret signs page cursors; CursorSecretPrevious is the key before the last
+	// rotation, still accepted (see infra/README.md, "Rotate the cursor key").
+	CursorSecret         awssecretsmanager.Secret
+	CursorSecretPrevious awssecretsmanager.Secret
+	UserPool             awscognito.IUserPool
+	UserPoolClient       awscognito.UserPoolClient
+	UserSignup           *Function
 }
 
 // NewStateful declares the stateful stack.
@@ -55,7 +63,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		return nil, err
 	}
 
-	// Both queues: SSE with SQS-owned keys (no KMS key to pay for, and the functions need no
+	// The queues: SSE with SQS-owned keys (no KMS key to pay for, and the functions need no
 	// kms:Decrypt), a policy that refuses anything but TLS, and names that producers can rely on.
 	s.DeadLetters = awssqs.NewQueue(s.Stack, jsii.String("DeadLetterQueue"), &awssqs.QueueProps{
 		QueueName:       jsii.String(settings.Name(deploy.DeadLetterQueue)),
@@ -70,6 +78,9 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		EnforceSSL:        jsii.Bool(true),
 		RetentionPeriod:   seconds(deploy.EventsRetention.Seconds()),
 		VisibilityTimeout: seconds(deploy.VisibilityTimeout(settings.MaxBatchingWindow).Seconds()),
+		// What trainevent.Parse accepts plus a margin: a larger event is refused at SendMessage,
+		// where its sender hears of it, instead of being dead-lettered later.
+		MaxMessageSizeBytes: jsii.Number(deploy.EventsMaxMessageBytes),
 		DeadLetterQueue: &awssqs.DeadLetterQueue{
 			Queue:           s.DeadLetters,
 			MaxReceiveCount: jsii.Number(deploy.MaxReceiveCount),
@@ -77,34 +88,38 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		RemovalPolicy: settings.removalPolicy(),
 	})
 
-	// The cursor key: 64 generated letters and digits (about 380 bits), never in the template.
-	s.CursorSecret = awssecretsmanager.NewSecret(s.Stack, jsii.String("CursorSecret"), &awssecretsmanager.SecretProps{
-		Description: jsii.String(settings.Prefix() + ": HMAC key that status-query signs page cursors with"),
-		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			PasswordLength:     jsii.Number(64),
-			ExcludePunctuation: jsii.Bool(true),
-			IncludeSpace:       jsii.Bool(false),
-		},
-		RemovalPolicy: settings.removalPolicy(),
+	s.NotifierFailures = awssqs.NewQueue(s.Stack, jsii.String("NotifierFailureQueue"), &awssqs.QueueProps{
+		QueueName:       jsii.String(settings.Name(deploy.NotifierFailureQueue)),
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: seconds(deploy.DeadLetterRetention.Seconds()),
+		RemovalPolicy:   settings.removalPolicy(),
 	})
-	cdknag.NagSuppressions_AddResourceSuppressions(s.CursorSecret, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-SMG4"),
-		Reason: jsii.String("The cursor key only signs opaque page cursors, which live minutes. Rotating it would " +
-			"invalidate every cursor in use and needs a rotation Lambda; a compromise is handled by regenerating " +
-			"the value and redeploying with a new cursorKeyRevision (see infra/README.md)."),
+	cdknag.NagSuppressions_AddResourceSuppressions(s.NotifierFailures, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-SQS3"),
+		Reason: jsii.String("This queue is itself a dead-letter destination: the on-failure destination of " +
+			"status-notifier's stream event source. It is read by people (14 days' retention, an alarm on its " +
+			"depth); a dead-letter queue behind it would only move the same messages one step further."),
 	}}, jsii.Bool(false))
 
-	s.UserSignup = newFunction(s.Stack, settings, functionSpec{
-		Function:    deploy.UserSignupFunction,
-		Description: "Cognito PostConfirmation trigger: records the user in the user table",
-		Environment: map[string]string{
-			tables.EnvUserTable: *s.UserTable.TableName(),
-			deploy.EnvLogLevel:  settings.LogLevel,
-		},
+	// The cursor keys: 64 generated letters and digits (about 380 bits), never in the template.
+	// Two secrets, so that the key can be rotated without breaking the pages open at that moment:
+	// status-query signs with the current one and also accepts the previous one.
+	s.CursorSecret = cursorSecret(s.Stack, "CursorSecret", settings,
+		": HMAC key that status-query signs page cursors with (CURSOR_SECRET)")
+	s.CursorSecretPrevious = cursorSecret(s.Stack, "CursorSecretPrevious", settings,
+		": the cursor key before the last rotation, still accepted by status-query (CURSOR_SECRET_PREVIOUS)")
+
+	s.UserSignup, err = newFunction(s.Stack, settings, functionSpec{
+		Function: deploy.UserSignupFunction,
+		Values:   resourceValues(settings, s, nil),
 		Statements: []awsiam.PolicyStatement{
 			allow([]string{"dynamodb:PutItem"}, *s.UserTable.TableArn()),
 		},
 	})
+	if err != nil {
+		return nil, err
+	}
 
 	if settings.UserPoolID != "" {
 		// An existing pool: CloudFormation cannot add a trigger to a pool it does not own (and
@@ -134,10 +149,15 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				RequireSymbols:       jsii.Bool(true),
 				TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
 			},
-			AccountRecovery:    awscognito.AccountRecovery_EMAIL_ONLY,
-			Mfa:                awscognito.Mfa_OPTIONAL,
-			MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
-			LambdaTriggers:     &awscognito.UserPoolTriggers{PostConfirmation: s.UserSignup.Function},
+			AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+			Mfa:             awscognito.Mfa_OPTIONAL,
+			MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
+			// PostConfirmation records the user; PostAuthentication repairs a record whose
+			// confirmation write failed (Cognito never runs PostConfirmation again).
+			LambdaTriggers: &awscognito.UserPoolTriggers{
+				PostConfirmation:   s.UserSignup.Function,
+				PostAuthentication: s.UserSignup.Function,
+			},
 			DeletionProtection: jsii.Bool(!settings.Destroy),
 			RemovalPolicy:      settings.removalPolicy(),
 		})
@@ -158,9 +178,15 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 	}
 	s.UserPoolClient = s.UserPool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
 		UserPoolClientName: jsii.String(settings.Name("app")),
-		// A public client (browser, CLI): SRP sign-in, no secret, no hosted-UI OAuth flows.
-		GenerateSecret:             jsii.Bool(false),
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		// A public client (the tracker page, the CLI): no secret, no hosted-UI OAuth flows. The
+		// page signs in with USER_PASSWORD_AUTH over fetch (the one flow both Cognito and the
+		// local emulator speak; the password goes to Cognito over TLS, never to this system),
+		// and keeps the session with refresh tokens (always allowed). SRP stays for other clients.
+		GenerateSecret: jsii.Bool(false),
+		AuthFlows: &awscognito.AuthFlow{
+			UserSrp:      jsii.Bool(true),
+			UserPassword: jsii.Bool(true),
+		},
 		DisableOAuth:               jsii.Bool(true),
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
@@ -170,10 +196,34 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 	output(s.Stack, "UserTableName", s.UserTable.TableName(), "user table")
 	output(s.Stack, "EventsQueueUrl", s.Events.QueueUrl(), "queue of training events (cmd/trainstatus send)")
 	output(s.Stack, "DeadLetterQueueUrl", s.DeadLetters.QueueUrl(), "dead-letter queue (cmd/trainstatus dlq)")
+	output(s.Stack, "NotifierFailureQueueUrl", s.NotifierFailures.QueueUrl(), "stream batches status-notifier gave up on")
+	output(s.Stack, "CursorSecretArn", s.CursorSecret.SecretArn(), "cursor signing key (CURSOR_SECRET)")
+	output(s.Stack, "CursorSecretPreviousArn", s.CursorSecretPrevious.SecretArn(), "previous cursor signing key (CURSOR_SECRET_PREVIOUS)")
 	output(s.Stack, "UserPoolId", s.UserPool.UserPoolId(), "Cognito user pool")
 	output(s.Stack, "UserPoolClientId", s.UserPoolClient.UserPoolClientId(), "Cognito app client")
 	output(s.Stack, "UserSignupFunctionArn", s.UserSignup.Function.FunctionArn(), "PostConfirmation trigger of the user pool")
 	return s, nil
+}
+
+// cursorSecret declares one cursor signing key, generated by Secrets Manager.
+func cursorSecret(scope constructs.Construct, id string, settings Settings, description string) awssecretsmanager.Secret {
+	secret := awssecretsmanager.NewSecret(scope, jsii.String(id), &awssecretsmanager.SecretProps{
+		Description: jsii.String(settings.Prefix() + description),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(64),
+			ExcludePunctuation: jsii.Bool(true),
+			IncludeSpace:       jsii.Bool(false),
+		},
+		RemovalPolicy: settings.removalPolicy(),
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(secret, &[]*cdknag.NagPackSuppression{{
+		Id: jsii.String("AwsSolutions-SMG4"),
+		Reason: jsii.String("The cursor keys only sign opaque page cursors, which expire within a day. Rotation is " +
+			"manual and safe: copy the current key into the previous-key secret, put a new current key and redeploy " +
+			"with a new cursorKeyRevision (infra/README.md); an automatic rotation Lambda would add code and " +
+			"permissions for no gain."),
+	}}, jsii.Bool(false))
+	return secret
 }
 
 func seconds(s float64) awscdk.Duration { return awscdk.Duration_Seconds(jsii.Number(s)) }

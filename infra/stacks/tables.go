@@ -28,8 +28,12 @@ var projections = map[ddb.Projection]awsdynamodb.ProjectionType{
 	ddb.ProjectKeysOnly: awsdynamodb.ProjectionType_KEYS_ONLY,
 }
 
-// TableProps turns a table definition into the props of a TableV2: keys, GSIs, projections and
-// TTL come from the definition; the rest is how every table of the system is run.
+var streamViews = map[ddb.StreamView]awsdynamodb.StreamViewType{
+	ddb.StreamNewAndOldImages: awsdynamodb.StreamViewType_NEW_AND_OLD_IMAGES,
+}
+
+// TableProps turns a table definition into the props of a TableV2: keys, GSIs, LSIs, projections,
+// TTL and stream come from the definition; the rest is how every table of the system is run.
 //
 // Why TableV2 (AWS::DynamoDB::GlobalTable) rather than Table (AWS::DynamoDB::Table): it is the
 // construct the CDK recommends for new tables, it has the same single-region features (on-demand,
@@ -101,6 +105,32 @@ func TableProps(s Schema, name string, settings Settings) (*awsdynamodb.TablePro
 			})
 		}
 		props.GlobalSecondaryIndexes = &gsis
+	}
+	if len(def.LSIs) > 0 {
+		lsis := make([]*awsdynamodb.LocalSecondaryIndexProps, 0, len(def.LSIs))
+		for _, l := range def.LSIs {
+			lsk, err := attr(l.SortKey)
+			if err != nil {
+				return nil, err
+			}
+			proj, ok := projections[l.Projection]
+			if !ok {
+				return nil, fmt.Errorf("table %s: LSI %s has unknown projection %q", name, l.Name, l.Projection)
+			}
+			lsis = append(lsis, &awsdynamodb.LocalSecondaryIndexProps{
+				IndexName:      jsii.String(l.Name),
+				SortKey:        lsk,
+				ProjectionType: proj,
+			})
+		}
+		props.LocalSecondaryIndexes = &lsis
+	}
+	if def.Stream != "" {
+		view, ok := streamViews[def.Stream]
+		if !ok {
+			return nil, fmt.Errorf("table %s: unknown stream view %q", name, def.Stream)
+		}
+		props.DynamoStream = view
 	}
 	return props, nil
 }

@@ -1,7 +1,7 @@
-// Package sqsfake is an in-memory SQS for tests: it implements producer.SQSAPI with the
-// behaviour the producer and the CLI rely on (visibility timeouts, receipt handles, receive
-// counts, FIFO deduplication, batch limits) and lets a test inject faults into any call or any
-// batch entry.
+// Package sqsfake is an in-memory SQS for tests: it implements producer.SQSAPI and
+// dlqtool.SQSAPI with the behaviour the producer, the dead-letter tools and the CLI rely on
+// (visibility timeouts, receipt handles, receive counts, FIFO deduplication, batch limits) and
+// lets a test inject faults into any call or any batch entry.
 package sqsfake
 
 import (

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 )
 
@@ -36,7 +37,7 @@ func newCLI(bin string, s stack.State, token string) cli {
 		"AWS_REGION="+s.Region, "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_ENDPOINT_URL_SQS="+s.SQSEndpoint,
-		producer.EnvQueueURL+"="+s.QueueURL, producer.EnvDeadLetterQueueURL+"="+s.DeadLetterURL,
+		producer.EnvQueueURL+"="+s.QueueURL, deploy.DeadLetterQueueVar.Name+"="+s.DeadLetterURL,
 		envAPIURL+"="+s.HTTPEndpoint, envToken+"="+token)
 	return cli{bin: bin, env: env}
 }

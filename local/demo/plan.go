@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -15,7 +15,7 @@ type step struct {
 	label    string
 	sendAt   time.Duration // when it is sent
 	at       time.Duration // its event_time
-	status   tables.Status
+	status   job.Status
 	progress float64 // < 0: none
 	message  string
 	foreign  bool // sent with another user_id: the poison message
@@ -23,15 +23,15 @@ type step struct {
 
 // plan is the simulated training job, in the order it is sent.
 var plan = []step{
-	{label: "STARTED", status: tables.StatusStarted, progress: -1, message: "queued on gpu-0"},
-	{label: "epoch 1/5", sendAt: 300 * time.Millisecond, at: 300 * time.Millisecond, status: tables.StatusInProgress, progress: 20, message: "epoch 1/5 loss 2.31"},
-	{label: "epoch 1/5 again (duplicate)", sendAt: 500 * time.Millisecond, at: 300 * time.Millisecond, status: tables.StatusInProgress, progress: 20, message: "epoch 1/5 loss 2.31"},
-	{label: "epoch 2/5", sendAt: 1100 * time.Millisecond, at: 1100 * time.Millisecond, status: tables.StatusInProgress, progress: 40, message: "epoch 2/5 loss 1.72"},
-	{label: "poison: the same job under another user_id", sendAt: 1400 * time.Millisecond, at: 1400 * time.Millisecond, status: tables.StatusInProgress, progress: 45, message: "not mine", foreign: true},
-	{label: "epoch 3/5", sendAt: 1900 * time.Millisecond, at: 1900 * time.Millisecond, status: tables.StatusInProgress, progress: 60, message: "epoch 3/5 loss 1.20"},
-	{label: "epoch 4/5", sendAt: 2700 * time.Millisecond, at: 2700 * time.Millisecond, status: tables.StatusInProgress, progress: 80, message: "epoch 4/5 loss 0.88"},
-	{label: "checkpoint timed before epoch 3, sent after epoch 4 (out of order)", sendAt: 3000 * time.Millisecond, at: 1500 * time.Millisecond, status: tables.StatusInProgress, progress: 50, message: "checkpoint 2 saved"},
-	{label: "SUCCESS", sendAt: 3700 * time.Millisecond, at: 3700 * time.Millisecond, status: tables.StatusSuccess, progress: 100, message: "model saved"},
+	{label: "STARTED", status: job.Started, progress: -1, message: "queued on gpu-0"},
+	{label: "epoch 1/5", sendAt: 300 * time.Millisecond, at: 300 * time.Millisecond, status: job.InProgress, progress: 20, message: "epoch 1/5 loss 2.31"},
+	{label: "epoch 1/5 again (duplicate)", sendAt: 500 * time.Millisecond, at: 300 * time.Millisecond, status: job.InProgress, progress: 20, message: "epoch 1/5 loss 2.31"},
+	{label: "epoch 2/5", sendAt: 1100 * time.Millisecond, at: 1100 * time.Millisecond, status: job.InProgress, progress: 40, message: "epoch 2/5 loss 1.72"},
+	{label: "poison: the same job under another user_id", sendAt: 1400 * time.Millisecond, at: 1400 * time.Millisecond, status: job.InProgress, progress: 45, message: "not mine", foreign: true},
+	{label: "epoch 3/5", sendAt: 1900 * time.Millisecond, at: 1900 * time.Millisecond, status: job.InProgress, progress: 60, message: "epoch 3/5 loss 1.20"},
+	{label: "epoch 4/5", sendAt: 2700 * time.Millisecond, at: 2700 * time.Millisecond, status: job.InProgress, progress: 80, message: "epoch 4/5 loss 0.88"},
+	{label: "checkpoint timed before epoch 3, sent after epoch 4 (out of order)", sendAt: 3000 * time.Millisecond, at: 1500 * time.Millisecond, status: job.InProgress, progress: 50, message: "checkpoint 2 saved"},
+	{label: "SUCCESS", sendAt: 3700 * time.Millisecond, at: 3700 * time.Millisecond, status: job.Success, progress: 100, message: "model saved"},
 }
 
 // schedule is the plan placed in time: STARTED at started, the rest from base.
@@ -55,7 +55,7 @@ func (s schedule) sendArgs(i int, id, owner, intruder string) []string {
 		user = intruder
 	}
 	args := []string{"send", "--request-id", id, "--user-id", user, "--status", string(p.status),
-		"--time", ddb.FormatTime(s.eventTime(i)), "--message", p.message}
+		"--time", job.FormatTime(s.eventTime(i)), "--message", p.message}
 	if p.progress >= 0 {
 		args = append(args, "--progress", strconv.FormatFloat(p.progress, 'f', -1, 64))
 	}
@@ -75,11 +75,11 @@ func (s schedule) expected(id, owner string) tables.StatusItem {
 		Status:       plan[last].status,
 		Progress:     &progress,
 		Message:      plan[last].message,
-		Timestamp:    ddb.FormatTime(s.eventTime(0)),
-		StartedAt:    ddb.FormatTime(s.eventTime(0)),
-		InProgressAt: ddb.FormatTime(s.eventTime(firstProgress)),
-		FinishedAt:   ddb.FormatTime(s.eventTime(last)),
-		UpdatedAt:    ddb.FormatTime(s.eventTime(last)),
+		Timestamp:    job.FormatTime(s.eventTime(0)),
+		StartedAt:    job.FormatTime(s.eventTime(0)),
+		InProgressAt: job.FormatTime(s.eventTime(firstProgress)),
+		FinishedAt:   job.FormatTime(s.eventTime(last)),
+		UpdatedAt:    job.FormatTime(s.eventTime(last)),
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -72,14 +72,14 @@ func TestPlan(t *testing.T) {
 			}
 		}
 	}
-	if dup != 1 || late != 1 || poison != 1 || plan[0].status != tables.StatusStarted || plan[len(plan)-1].status != tables.StatusSuccess {
+	if dup != 1 || late != 1 || poison != 1 || plan[0].status != job.Started || plan[len(plan)-1].status != job.Success {
 		t.Errorf("plan has %d duplicates, %d late events, %d poison messages", dup, late, poison)
 	}
 }
 
 func TestExpected(t *testing.T) {
 	want := sched.expected("job-1", "sub-1")
-	if want.Status != tables.StatusSuccess || *want.Progress != 100 || want.Message != "model saved" ||
+	if want.Status != job.Success || *want.Progress != 100 || want.Message != "model saved" ||
 		want.StartedAt != "2026-11-25T09:00:00.000000Z" || want.Timestamp != want.StartedAt ||
 		want.InProgressAt != "2026-11-25T09:00:01.500000Z" || want.FinishedAt != "2026-11-25T09:00:04.900000Z" {
 		t.Fatalf("expected %+v", want)
@@ -91,9 +91,9 @@ func TestExpected(t *testing.T) {
 		want   []string
 	}{
 		{"same", func(*tables.StatusItem) {}, nil},
-		{"late event applied", func(s *tables.StatusItem) { s.InProgressAt = ddb.FormatTime(t0.Add(2700 * time.Millisecond)) },
+		{"late event applied", func(s *tables.StatusItem) { s.InProgressAt = job.FormatTime(t0.Add(2700 * time.Millisecond)) },
 			[]string{`in_progress_at = "2026-11-25T09:00:02.700000Z", want "2026-11-25T09:00:01.500000Z"`}},
-		{"not finished", func(s *tables.StatusItem) { s.Status, s.Progress, s.FinishedAt = tables.StatusInProgress, &p80, "" },
+		{"not finished", func(s *tables.StatusItem) { s.Status, s.Progress, s.FinishedAt = job.InProgress, &p80, "" },
 			[]string{`status = "IN_PROGRESS", want "SUCCESS"`, `progress = "80", want "100"`, `finished_at = "", want "2026-11-25T09:00:04.900000Z"`}},
 		{"no progress", func(s *tables.StatusItem) { s.Progress = nil }, []string{`progress = "none", want "100"`}},
 	}

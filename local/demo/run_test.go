@@ -31,7 +31,8 @@ func buildAll(t *testing.T) (buildHost, cli string) {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 		}
 	}
-	for _, fn := range deploy.Functions {
+	for _, spec := range deploy.Functions {
+		fn := spec.Name
 		build(filepath.Join(dir, "host", fn, "bootstrap"), "functions/"+fn, "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w")
 	}
 	build(filepath.Join(dir, "trainstatus"), "cmd/trainstatus")

@@ -1,5 +1,6 @@
-// Package deps finds the local stack's installed tools (Node 22, fauxqs, cognito-local and the
-// Lambda Runtime Interface Emulator) in the cache folder that `make local-deps` fills.
+// Package deps finds the local stack's installed tools (Node 22, fauxqs, cognito-local,
+// aws-ses-v2-local and the Lambda Runtime Interface Emulator) in the cache folder that
+// `make local-deps` fills.
 //
 // The folder is $TRAINSTATUS_CACHE, or .cache at the root of the repository. Missing tools are an
 // error that names the make target to run: tests that need them fail, they never skip.
@@ -21,6 +22,7 @@ type Tools struct {
 	Node         string // Node 22 binary
 	FauxqsDir    string // npm prefix holding node_modules/fauxqs
 	CognitoLocal string // cognito-local's start script (lib/bin/start.js)
+	SESLocal     string // aws-ses-v2-local's command line (dist/cli.js)
 	RIE          string // aws-lambda-rie binary
 }
 
@@ -35,10 +37,11 @@ func Find() (Tools, error) {
 		Node:         filepath.Join(cache, "node22", "node_modules", "node", "bin", "node"),
 		FauxqsDir:    filepath.Join(cache, "fauxqs"),
 		CognitoLocal: filepath.Join(cache, "cognito-local", "node_modules", "cognito-local", "lib", "bin", "start.js"),
+		SESLocal:     filepath.Join(cache, "aws-ses-v2-local", "node_modules", "aws-ses-v2-local", "dist", "cli.js"),
 		RIE:          filepath.Join(cache, "bin", "aws-lambda-rie"),
 	}
 	var missing []error
-	for _, f := range []string{t.Node, filepath.Join(t.FauxqsDir, "node_modules", "fauxqs", "package.json"), t.CognitoLocal, t.RIE} {
+	for _, f := range []string{t.Node, filepath.Join(t.FauxqsDir, "node_modules", "fauxqs", "package.json"), t.CognitoLocal, t.SESLocal, t.RIE} {
 		if _, err := os.Stat(f); err != nil {
 			missing = append(missing, fmt.Errorf("missing %s", f))
 		}

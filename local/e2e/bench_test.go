@@ -11,6 +11,7 @@ import (
 
 	"github.com/trainstatus/trainstatus/local/fauxqs"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -63,7 +64,7 @@ func sendToAPI(b *testing.B, env *benchEnv, r latencyRun) []time.Duration {
 			etag := ""
 			for i := 1; i <= r.events/r.workers; i++ {
 				progress := float64(i) / 10
-				e := trainevent.Event{RequestID: id, UserID: env.user.Sub, Status: tables.StatusInProgress,
+				e := trainevent.Event{RequestID: id, UserID: env.user.Sub, Status: job.InProgress,
 					EventTime: t0.Add(time.Duration(i) * time.Millisecond), Seq: uint64(i), Progress: &progress}
 				start := time.Now()
 				if _, err := send.Send(context.Background(), e); err != nil {

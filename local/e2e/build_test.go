@@ -35,7 +35,8 @@ func bootstraps(t testing.TB) string {
 		}
 		bin := filepath.Join(buildDir, "bin")
 		args := []string{"build", "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w", "-o", bin + string(filepath.Separator)}
-		for _, fn := range deploy.Functions {
+		for _, spec := range deploy.Functions {
+			fn := spec.Name
 			args = append(args, "./functions/"+fn)
 		}
 		cmd := exec.Command("go", args...) // one command: the go tool builds them in parallel
@@ -44,7 +45,8 @@ func bootstraps(t testing.TB) string {
 		if buildOut, buildErr = cmd.CombinedOutput(); buildErr != nil {
 			return
 		}
-		for _, fn := range deploy.Functions {
+		for _, spec := range deploy.Functions {
+			fn := spec.Name
 			if buildErr = os.MkdirAll(filepath.Join(buildDir, fn), 0o755); buildErr != nil {
 				return
 			}

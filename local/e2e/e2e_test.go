@@ -21,6 +21,8 @@ import (
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
@@ -65,7 +67,7 @@ func TestEndToEnd(t *testing.T) {
 			if rec.UserID != u.Sub || rec.Email != strings.ToLower(u.Email) {
 				t.Errorf("user record %+v; want user_id %s, email %s", rec, u.Sub, strings.ToLower(u.Email))
 			}
-			if _, err := ddb.ParseTime(rec.Timestamp); err != nil {
+			if _, err := job.ParseTime(rec.Timestamp); err != nil {
 				t.Errorf("user record timestamp %q: %v", rec.Timestamp, err)
 			}
 		}
@@ -82,7 +84,7 @@ func TestEndToEnd(t *testing.T) {
 	stream := shuffledWithDuplicates(evs, rand.New(rand.NewPCG(seed, 1)))
 	poisons := []struct{ body, reason string }{
 		{`{"request_id":"` + run + `-poison","user_id":"` + ada.Sub + `","status":"STARTED",`, "invalid event: body"},
-		{`{"request_id":"` + run + `-paused","user_id":"` + ada.Sub + `","status":"PAUSED","event_time":"` + ddb.FormatTime(time.Now()) + `","seq":1}`, "invalid event: status"},
+		{`{"request_id":"` + run + `-paused","user_id":"` + ada.Sub + `","status":"PAUSED","event_time":"` + job.FormatTime(time.Now()) + `","seq":1}`, "invalid event: status"},
 	}
 	for i, e := range stream {
 		if _, err := send.Send(ctx, e); err != nil {
@@ -128,7 +130,7 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("dead-letter queue holds the poison with its reason", func(t *testing.T) {
 		var got []string
-		for m, err := range producer.NewDLQ(q, s.DeadLetterURL).Inspect(ctx) {
+		for m, err := range dlqtool.New(q, s.DeadLetterURL).Inspect(ctx) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -17,7 +18,7 @@ import (
 
 // step is one event of a job, before its id, user, time and seq are given.
 type step struct {
-	status   tables.Status
+	status   job.Status
 	progress float64 // -1: none
 	message  string
 	err      string
@@ -26,37 +27,37 @@ type step struct {
 
 // job is a training job of the test: its events in the order they happened, and the fault its
 // writes get until the test lifts the faults.
-type job struct {
+type trainingJob struct {
 	name  string
 	fault fault
 	steps []step
 }
 
 // jobs are the test's training jobs: every lifecycle the tracker knows, two of them faulted.
-var jobs = []job{
+var jobs = []trainingJob{
 	{name: "full-run", steps: []step{
-		{status: tables.StatusStarted, progress: -1, message: "epoch 0"},
-		{status: tables.StatusInProgress, progress: 25},
-		{status: tables.StatusInProgress, progress: 50, message: "halfway"},
-		{status: tables.StatusInProgress, progress: 75},
-		{status: tables.StatusSuccess, progress: -1, message: "done"},
+		{status: job.Started, progress: -1, message: "epoch 0"},
+		{status: job.InProgress, progress: 25},
+		{status: job.InProgress, progress: 50, message: "halfway"},
+		{status: job.InProgress, progress: 75},
+		{status: job.Success, progress: -1, message: "done"},
 	}},
 	{name: "throttled", fault: throttle, steps: []step{
-		{status: tables.StatusStarted, progress: -1},
-		{status: tables.StatusInProgress, progress: 40},
-		{status: tables.StatusInProgress, progress: 60, sameTime: true},
-		{status: tables.StatusFailed, progress: 60, err: "CUDA out of memory"},
+		{status: job.Started, progress: -1},
+		{status: job.InProgress, progress: 40},
+		{status: job.InProgress, progress: 60, sameTime: true},
+		{status: job.Failed, progress: 60, err: "CUDA out of memory"},
 	}},
 	{name: "cut-off", fault: cut, steps: []step{
-		{status: tables.StatusStarted, progress: -1},
-		{status: tables.StatusInProgress, progress: 10},
-		{status: tables.StatusInProgress, progress: 90},
-		{status: tables.StatusSuccess, progress: 100},
+		{status: job.Started, progress: -1},
+		{status: job.InProgress, progress: 10},
+		{status: job.InProgress, progress: 90},
+		{status: job.Success, progress: 100},
 	}},
 	{name: "no-start", steps: []step{
-		{status: tables.StatusInProgress, progress: 5, message: "resumed"},
-		{status: tables.StatusInProgress, progress: 15, sameTime: true},
-		{status: tables.StatusInProgress, progress: 30},
+		{status: job.InProgress, progress: 5, message: "resumed"},
+		{status: job.InProgress, progress: 15, sameTime: true},
+		{status: job.InProgress, progress: 30},
 	}},
 }
 

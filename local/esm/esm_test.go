@@ -140,6 +140,10 @@ func TestPollOnce(t *testing.T) {
 	}
 }
 
+// deadlockGuard bounds only waits that never end when the code is wrong (the long-poll loop
+// below, Run's return); a correct run never comes near it, however loaded the machine.
+const deadlockGuard = 2 * time.Minute
+
 // TestRunRedrivesToDeadLetter runs the mapping: a message the function always fails is received
 // MaxReceiveCount times, then lands in the dead-letter queue; the others are deleted at once.
 func TestRunRedrivesToDeadLetter(t *testing.T) {
@@ -159,7 +163,7 @@ func TestRunRedrivesToDeadLetter(t *testing.T) {
 	m := esm.New(esm.Config{QueueURL: q.URL, QueueARN: q.ARN, Function: "status-updater", WaitTime: time.Second}, f.sqs, f.router, f.log)
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(deadlockGuard)
 	for {
 		out, err := f.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: &q.DeadLetterURL, WaitTimeSeconds: 1})
 		if err != nil {
@@ -175,7 +179,7 @@ func TestRunRedrivesToDeadLetter(t *testing.T) {
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(deadlockGuard):
 		t.Fatal("Run did not stop after its context ended")
 	}
 	if visible, inFlight := counts(t, f.sqs, q.URL); visible != "0" || inFlight != "0" {

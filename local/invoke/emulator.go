@@ -3,6 +3,7 @@ package invoke
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trainstatus/trainstatus/local/proc"
@@ -28,7 +30,15 @@ type Emulator struct {
 	mu   sync.Mutex    // guards addr and proc, replaced by Restart while Stop may read them
 	addr string        // --runtime-interface-emulator-address
 	proc *proc.Process // nil until started
+
+	// stops counts calls of Stop. An invoke that sees it change was cut short by an ending
+	// emulator, whatever the emulator answered: RIE, sent SIGTERM mid-invoke, may close the
+	// connection, answer 502, or answer HTTP 200 with an empty body, depending on timing.
+	stops atomic.Uint64
 }
+
+// ErrInterrupted is returned by an invoke whose emulator was ended while it ran.
+var ErrInterrupted = errors.New("invoke interrupted: emulator ended")
 
 // StartEmulator starts the emulator binary rie for fn on two free loopback ports and returns
 // once it accepts connections.
@@ -88,6 +98,7 @@ func (e *Emulator) Restart(ctx context.Context) error {
 
 // Stop ends the emulator and its bootstrap.
 func (e *Emulator) Stop() {
+	e.stops.Add(1) // before the signal: any answer caused by it is seen as interrupted
 	e.mu.Lock()
 	p := e.proc
 	e.mu.Unlock()
@@ -106,15 +117,23 @@ func (e *Emulator) invoke(ctx context.Context, requestID string, payload []byte)
 		return Result{}, false, err
 	}
 	req.Header.Set("X-Amzn-RequestId", requestID)
+	stops := e.stops.Load()
 	resp, err := e.client.Do(req)
-	if err != nil {
-		return Result{}, true, fmt.Errorf("emulator %s#%d: %w", e.fn.Name, e.index, err)
+	if err == nil {
+		var body []byte
+		body, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			if e.stops.Load() != stops {
+				return Result{}, true, fmt.Errorf("emulator %s#%d: %w", e.fn.Name, e.index, ErrInterrupted)
+			}
+			res, restart = classify(resp.StatusCode, body, requestID)
+			return res, restart, nil
+		}
+		err = fmt.Errorf("reading answer: %w", err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return Result{}, true, fmt.Errorf("emulator %s#%d: reading answer: %w", e.fn.Name, e.index, err)
+	if e.stops.Load() != stops {
+		err = errors.Join(ErrInterrupted, err)
 	}
-	res, restart = classify(resp.StatusCode, body, requestID)
-	return res, restart, nil
+	return Result{}, true, fmt.Errorf("emulator %s#%d: %w", e.fn.Name, e.index, err)
 }

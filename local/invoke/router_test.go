@@ -30,7 +30,8 @@ func startRouter(t *testing.T) (*invoke.Router, *httptest.Server) {
 	fns := []invoke.Function{
 		{Name: "echo", Bootstrap: boot, Timeout: 2 * time.Second, MemoryMB: 256, Concurrency: 1,
 			Env: map[string]string{"STATUS_TABLE_NAME": "status-local"}},
-		{Name: "pooled", Bootstrap: boot, Timeout: 5 * time.Second, Concurrency: 3},
+		// A long timeout: the concurrency test holds its invokes until all three are inside.
+		{Name: "pooled", Bootstrap: boot, Timeout: time.Minute, Concurrency: 3},
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	r, err := invoke.StartRouter(context.Background(), log, tools.RIE, fns)
@@ -60,6 +61,9 @@ func post(t *testing.T, url, body string, hdr map[string]string) (*http.Response
 func TestRouterInvokeAPI(t *testing.T) {
 	_, srv := startRouter(t)
 	fn := func(name string) string { return srv.URL + "/2015-03-31/functions/" + name + "/invocations" }
+	// The timeout case calls a gate that is never released: the function is still inside its
+	// handler when its 2 s timeout ends it, however slow the machine (a sleep of 3.5 s was not).
+	never := testenv.NewGate(t)
 	cases := []struct {
 		name, url, body string
 		hdr             map[string]string
@@ -82,7 +86,7 @@ func TestRouterInvokeAPI(t *testing.T) {
 		{name: "panic is marked", url: fn("echo"), body: `{"panic":true}`,
 			status: 200, funcErr: "Unhandled", bodyHas: []string{`testfn asked to panic`}},
 		{name: "works after a panic", url: fn("echo"), body: `{"c":3}`, status: 200, bodyHas: []string{`"c":3`}},
-		{name: "timeout is marked", url: fn("echo"), body: `{"sleep_ms":3500}`,
+		{name: "timeout is marked", url: fn("echo"), body: `{"call":"` + never.URL + `"}`,
 			status: 200, funcErr: "Unhandled", bodyHas: []string{`Task timed out after 2.00 seconds`, `Sandbox.Timedout`}},
 		{name: "works after a timeout", url: fn("echo"), body: `{"d":4}`, status: 200, bodyHas: []string{`"d":4`}},
 		{name: "process exit is marked", url: fn("echo"), body: `{"exit":true}`,
@@ -111,45 +115,52 @@ func TestRouterInvokeAPI(t *testing.T) {
 	}
 }
 
-// TestRouterConcurrency checks one invoke at a time per emulator: concurrent invokes of a
-// function with one emulator run one after another, and all succeed (the emulator alone would
-// crash on the second); with three emulators, three run at once.
+// TestRouterConcurrency checks one invoke at a time per emulator, on events rather than on
+// durations: every invoke calls a gate. With one emulator ("echo") the gate never holds two
+// calls at once and all four invokes succeed (the emulator alone would crash on the second);
+// with three ("pooled") the gate holds all three at once before it lets them go.
 func TestRouterConcurrency(t *testing.T) {
 	r, _ := startRouter(t)
 	cases := []struct {
-		function    string
-		calls       int
-		minDuration time.Duration
-		maxDuration time.Duration
+		function string
+		calls    int
+		together int // calls the gate waits to hold at once before releasing them; 0: release at once
+		maxHeld  int
 	}{
-		{function: "echo", calls: 4, minDuration: 4 * 300 * time.Millisecond, maxDuration: 10 * time.Second},
-		{function: "pooled", calls: 3, minDuration: 300 * time.Millisecond, maxDuration: 2 * 300 * time.Millisecond},
+		{function: "echo", calls: 4, maxHeld: 1},
+		{function: "pooled", calls: 3, together: 3, maxHeld: 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.function, func(t *testing.T) {
+			gate := testenv.NewGate(t)
+			if tc.together == 0 {
+				gate.Release()
+			}
 			var wg sync.WaitGroup
 			var ok atomic.Int32
-			start := time.Now()
 			for i := range tc.calls {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					payload, _ := json.Marshal(map[string]any{"sleep_ms": 300, "i": i})
+					payload, _ := json.Marshal(map[string]any{"call": gate.URL, "i": i})
 					res, err := r.Invoke(context.Background(), tc.function, payload)
-					if err != nil || res.FunctionError != "" || !bytes.Contains(res.Payload, []byte(`"sleep_ms":300`)) {
+					if err != nil || res.FunctionError != "" || !bytes.Contains(res.Payload, []byte(`"call_status":200`)) {
 						t.Errorf("invoke %d: %v %s %s", i, err, res.FunctionError, res.Payload)
 						return
 					}
 					ok.Add(1)
 				}()
 			}
+			for range tc.together {
+				<-gate.Arrived()
+			}
+			gate.Release()
 			wg.Wait()
-			took := time.Since(start)
 			if int(ok.Load()) != tc.calls {
 				t.Fatalf("%d of %d invokes succeeded", ok.Load(), tc.calls)
 			}
-			if took < tc.minDuration || took > tc.maxDuration {
-				t.Errorf("%d invokes took %s, want between %s and %s", tc.calls, took, tc.minDuration, tc.maxDuration)
+			if got := gate.MaxHeld(); got != tc.maxHeld {
+				t.Errorf("%d invokes inside the function at once, want %d", got, tc.maxHeld)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -105,7 +106,25 @@ func TestVerify(t *testing.T) {
 		{"wrong audience", sign(t, good, rs256, idClaims(func(c map[string]any) { c["aud"] = "client-2" })), jwt.ErrAudience},
 		{"no audience", sign(t, good, rs256, idClaims(func(c map[string]any) { delete(c, "aud") })), jwt.ErrAudience},
 		{"expired", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = now.Add(-time.Minute).Unix() })), jwt.ErrExpired},
-		{"no exp", sign(t, good, rs256, idClaims(func(c map[string]any) { delete(c, "exp") })), jwt.ErrExpired},
+		{"no exp", sign(t, good, rs256, idClaims(func(c map[string]any) { delete(c, "exp") })), jwt.ErrInvalidClaim},
+		// iat as API Gateway checks it: before the current time, here within Leeway.
+		{"issued in the future", sign(t, good, rs256, idClaims(func(c map[string]any) { c["iat"] = now.Add(time.Minute).Unix() })), jwt.ErrIssuedAt},
+		{"issued in the future within leeway", sign(t, good, rs256, idClaims(func(c map[string]any) { c["iat"] = now.Add(4 * time.Second).Unix() })), nil},
+		{"issued just now", sign(t, good, rs256, idClaims(func(c map[string]any) { c["iat"] = now.Unix() })), nil},
+		{"no iat", sign(t, good, rs256, idClaims(func(c map[string]any) { delete(c, "iat") })), jwt.ErrInvalidClaim},
+		// Numeric claims out of range are invalid, whatever float64-to-int64 gives on this machine.
+		{"exp 1e300", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = 1e300 })), jwt.ErrInvalidClaim},
+		{"exp 1e19", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = 1e19 })), jwt.ErrInvalidClaim},
+		{"exp after 9999", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = 253402300800 })), jwt.ErrInvalidClaim},
+		{"exp negative", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = -1 })), jwt.ErrInvalidClaim},
+		{"exp a string", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = "1900000000" })), jwt.ErrInvalidClaim},
+		{"exp null", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = nil })), jwt.ErrInvalidClaim},
+		{"exp fractional", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = float64(now.Add(time.Hour).Unix()) + 0.5 })), nil},
+		{"exp fractional just past leeway", sign(t, good, rs256, idClaims(func(c map[string]any) { c["exp"] = float64(now.Add(-5*time.Second).Unix()) - 0.25 })), jwt.ErrExpired},
+		{"nbf 1e300", sign(t, good, rs256, idClaims(func(c map[string]any) { c["nbf"] = 1e300 })), jwt.ErrInvalidClaim},
+		{"nbf negative", sign(t, good, rs256, idClaims(func(c map[string]any) { c["nbf"] = -1e300 })), jwt.ErrInvalidClaim},
+		{"iat 1e300", sign(t, good, rs256, idClaims(func(c map[string]any) { c["iat"] = 1e300 })), jwt.ErrInvalidClaim},
+		{"iat a string", sign(t, good, rs256, idClaims(func(c map[string]any) { c["iat"] = "yesterday" })), jwt.ErrInvalidClaim},
 		{"not yet valid", sign(t, good, rs256, idClaims(func(c map[string]any) { c["nbf"] = now.Add(time.Minute).Unix() })), jwt.ErrNotYet},
 		{"wrong token_use", sign(t, good, rs256, idClaims(func(c map[string]any) { c["token_use"] = "refresh" })), jwt.ErrTokenUse},
 		{"no token_use", sign(t, good, rs256, idClaims(func(c map[string]any) { delete(c, "token_use") })), jwt.ErrTokenUse},
@@ -144,5 +163,52 @@ func TestBearerToken(t *testing.T) {
 		if got := jwt.BearerToken(in); got != want {
 			t.Errorf("BearerToken(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// staticKey is a KeySource holding one key, to check Verify refuses a short key whatever its source.
+type staticKey struct{ key *rsa.PublicKey }
+
+func (s staticKey) Key(context.Context, string) (*rsa.PublicKey, error) { return s.key, nil }
+
+// TestKeySize signs a valid token with keys of several sizes: below 2048 bits the token is
+// refused, whether the key comes from the issuer's JWKS or any other KeySource.
+func TestKeySize(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	claims := map[string]any{"sub": "u-1", "iss": issuer, "aud": client, "token_use": "id",
+		"exp": now.Add(time.Hour).Unix(), "iat": now.Add(-time.Minute).Unix()}
+	hdr := map[string]any{"alg": "RS256", "kid": "CognitoLocal"}
+	cases := []struct {
+		bits int
+		want error // nil: accepted
+	}{
+		{1024, jwt.ErrWeakKey},
+		{1536, jwt.ErrWeakKey},
+		{2047, jwt.ErrWeakKey},
+		{2048, nil},
+		{3072, nil},
+	}
+	for _, tc := range cases {
+		t.Run(strconv.Itoa(tc.bits), func(t *testing.T) {
+			key, err := rsa.GenerateKey(rand.Reader, tc.bits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := sign(t, key, hdr, claims)
+			sources := map[string]jwt.KeySource{
+				"jwks":   &jwt.JWKS{URL: jwksServer(t, &key.PublicKey, "CognitoLocal").URL},
+				"static": staticKey{&key.PublicKey},
+			}
+			for name, src := range sources {
+				v := &jwt.Verifier{Issuer: issuer, Audience: []string{client}, Keys: src, Now: func() time.Time { return now }}
+				got, err := v.Verify(context.Background(), token)
+				switch {
+				case tc.want == nil && (err != nil || got["sub"] != "u-1"):
+					t.Errorf("%s: refused a %d-bit key: %v", name, tc.bits, err)
+				case tc.want != nil && !errors.Is(err, tc.want):
+					t.Errorf("%s: err %v, want %v", name, err, tc.want)
+				}
+			}
+		})
 	}
 }

@@ -3,13 +3,14 @@ package proc
 import (
 	"bytes"
 	"encoding/json"
-	"io"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,25 +18,70 @@ import (
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
 )
 
+// deadlockGuard bounds only waits that never end when the code is wrong; a correct run never
+// comes near it, so it is no timing assumption.
+const deadlockGuard = time.Minute
+
+// logWatch is a log destination that tells when a line containing a given text was written:
+// tests wait on what the child printed, not on a polling loop.
+type logWatch struct {
+	syncbuf.Buffer
+	mu    sync.Mutex
+	waits map[string]chan struct{}
+}
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	s := w.String()
+	w.mu.Lock()
+	for text, ch := range w.waits {
+		if strings.Contains(s, text) {
+			close(ch)
+			delete(w.waits, text)
+		}
+	}
+	w.mu.Unlock()
+	return n, err
+}
+
+// when returns a channel closed once text has been written.
+func (w *logWatch) when(text string) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch := make(chan struct{})
+	if strings.Contains(w.String(), text) {
+		close(ch)
+		return ch
+	}
+	if w.waits == nil {
+		w.waits = map[string]chan struct{}{}
+	}
+	w.waits[text] = ch
+	return ch
+}
+
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(deadlockGuard):
+		t.Fatalf("never saw %s", what)
+	}
+}
+
 // TestLogsAndStop runs a shell that prints plain, coloured and JSON lines and leaves a child
 // behind in its group; Stop must end both, and each line must be logged as expected.
 func TestLogsAndStop(t *testing.T) {
-	buf := &syncbuf.Buffer{}
+	buf := &logWatch{}
 	log := slog.New(slog.NewJSONHandler(buf, nil))
+	childStarted := buf.when("child")
 	cmd := exec.Command("sh", "-c", `echo plain; printf '\033[32mgreen\033[39m\n'; echo '{"level":"INFO","msg":"x"}'; sleep 60 & echo child $!; wait`)
 	p, err := Start(log, "sh", cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(buf.String(), "child") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	start := time.Now()
+	waitFor(t, childStarted, "the child start")
 	p.Stop(2 * time.Second)
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("Stop took %s", took)
-	}
 	select {
 	case <-p.Done():
 	default:
@@ -90,32 +136,32 @@ func liveInGroup(t *testing.T, pgid int) []string {
 // TestStopWithEscapedDescendant leaves a descendant in its own session holding the output
 // pipes: Stop must still return once the process itself has exited.
 func TestStopWithEscapedDescendant(t *testing.T) {
-	pidFile := filepath.Join(t.TempDir(), "pid")
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	cmd := exec.Command("sh", "-c", `setsid sh -c 'echo $$ > "$0"; exec sleep 60' "$0" & wait`, pidFile)
+	buf := &logWatch{}
+	log := slog.New(slog.NewJSONHandler(buf, nil))
+	started := buf.when("descendant ")
+	// The descendant prints its pid through the inherited output pipe, which it keeps open.
+	cmd := exec.Command("sh", "-c", `setsid sh -c 'echo "descendant $$ ."; exec sleep 60' & wait`)
 	p, err := Start(log, "sh", cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, started, "the descendant start")
 	var pid int
-	deadline := time.Now().Add(5 * time.Second)
-	for pid == 0 && time.Now().Before(deadline) {
-		b, _ := os.ReadFile(pidFile)
-		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-		time.Sleep(10 * time.Millisecond)
+	for _, l := range strings.Split(buf.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil {
+			if f := strings.Fields(fmt.Sprint(m["msg"])); len(f) == 3 && f[0] == "descendant" {
+				pid, _ = strconv.Atoi(f[1])
+			}
+		}
 	}
 	if pid == 0 {
-		t.Fatal("the descendant did not start")
+		t.Fatalf("no descendant pid in %s", buf.String())
 	}
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
-	start := time.Now()
 	stopped := make(chan struct{})
 	go func() { p.Stop(500 * time.Millisecond); close(stopped) }()
-	select {
-	case <-stopped:
-	case <-time.After(500*time.Millisecond + waitDelay + 3*time.Second):
-		t.Fatalf("Stop still blocked after %s", time.Since(start))
-	}
+	waitFor(t, stopped, "Stop return while a descendant holds the output pipes")
 	select {
 	case <-p.Done():
 	default:

@@ -7,6 +7,23 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
+// Functions renders every function for a stack in state s, as Start runs them: its resources
+// (tables, queues, the page's URL, the cursor key) and emulators, with cfg's settings and its
+// FunctionEnv on top. A benchmark uses it to run one function beside a stack.
+func Functions(cfg Config, s State) []invoke.Function {
+	resources := map[deploy.Resource]string{
+		deploy.StatusTableName:    s.StatusTable,
+		deploy.UserTableName:      s.UserTable,
+		deploy.DeadLetterQueueURL: s.DeadLetterURL,
+		deploy.CursorKey:          cfg.CursorSecret,
+		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
+		deploy.NotificationSender: cfg.Sender,
+		deploy.TrackerPageURL:     s.HTTPEndpoint,
+	}
+	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
+	return withEnv(functions(cfg, ep, resources), cfg.FunctionEnv)
+}
+
 // endpoints are where the functions' SDK clients find the emulators: the SDK's standard
 // AWS_ENDPOINT_URL_<SERVICE> variables, as in AWS where they are simply absent.
 type endpoints struct {

@@ -97,17 +97,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
 
 	// Lambda: the emulators behind the Invoke API.
-	resources := map[deploy.Resource]string{
-		deploy.StatusTableName:    cfg.StatusTable,
-		deploy.UserTableName:      cfg.UserTable,
-		deploy.DeadLetterQueueURL: queues.DeadLetterURL,
-		deploy.CursorKey:          cfg.CursorSecret,
-		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
-		deploy.NotificationSender: cfg.Sender,
-		deploy.TrackerPageURL:     s.State.HTTPEndpoint,
-	}
-	ep := endpoints{DynamoDB: s.State.DynamoDBEndpoint, SQS: sqsSrv.Endpoint, SESv2: s.State.SESEndpoint}
-	router, err := invoke.StartRouter(ctx, log, tools.RIE, withEnv(functions(cfg, ep, resources), cfg.FunctionEnv))
+	router, err := invoke.StartRouter(ctx, log, tools.RIE, Functions(cfg, s.State))
 	if err != nil {
 		lambdaListener.Close()
 		httpListener.Close()

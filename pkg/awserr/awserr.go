@@ -1,7 +1,9 @@
-// Package awserr classifies the errors of AWS SDK calls the same way for every package that
-// retries them (pkg/ddb for DynamoDB, pkg/producer for SQS): whether making the call again may
-// succeed. What an unknown error or the caller's own cancelled context means is left to each
-// caller, because it differs: a Lambda handler wants the message back, a CLI wants to stop.
+// Package awserr is the one classifier of AWS SDK call errors, the same for every package that
+// retries calls (pkg/ddb for DynamoDB, pkg/producer for SQS) or decides a message's fate
+// (status-updater): Transient says whether making the call again may succeed, Misconfiguration
+// whether the deployment itself is broken (no table, no permission). What an unknown error or the
+// caller's own cancelled context means is left to each caller, because it differs: a Lambda
+// handler wants the message back, a CLI wants to stop.
 package awserr
 
 import (

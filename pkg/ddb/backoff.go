@@ -2,21 +2,16 @@ package ddb
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/retry"
 )
 
-// sleepBackoff waits before retry attempt n (0-based): base * 2^n, with full jitter, capped at
-// 5 s, or until ctx ends.
+// maxBatchBackoff caps the wait between two rounds of a batch loop.
+const maxBatchBackoff = 5 * time.Second
+
+// sleepBackoff waits before retry round n (0-based) of a batch loop, with the repository's one
+// backoff policy (pkg/retry: full jitter up to base * 2^n, capped at 5 s), or until ctx ends.
 func sleepBackoff(ctx context.Context, base time.Duration, n int) error {
-	d := min(base<<min(n, 10), 5*time.Second)
-	d = d/2 + rand.N(d/2+1)
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
+	return retry.Policy{Base: base, Max: maxBatchBackoff}.Wait(ctx, n+1)
 }

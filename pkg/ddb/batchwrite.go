@@ -2,6 +2,8 @@ package ddb
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -13,7 +15,9 @@ const maxBatchWrite = 25
 
 // BatchWrite puts and deletes many items, 25 requests per call, retrying unprocessed requests
 // with backoff. Puts are upserts and deletes of missing items are no-ops: batch writes take no
-// conditions. Items are checked (keys, enums) before the first call.
+// conditions. Items are checked (keys, enums) before the first call. When several requests name
+// the same key, only the last one is sent (DynamoDB refuses a call with two requests for one key,
+// and the last request is what writing them one by one would leave).
 type BatchWrite[T any] struct {
 	table *Table[T]
 	reqs  []types.WriteRequest
@@ -68,7 +72,7 @@ func (b *BatchWrite[T]) Run(ctx context.Context) error {
 		return b.err
 	}
 	t := b.table
-	pending := b.reqs
+	pending := b.lastPerKey()
 	for len(pending) > 0 {
 		chunk := pending[:min(maxBatchWrite, len(pending))]
 		pending = pending[len(chunk):]
@@ -94,16 +98,66 @@ func (b *BatchWrite[T]) Run(ctx context.Context) error {
 	return nil
 }
 
+// lastPerKey returns the requests without those followed by a later request for the same key,
+// in their order.
+func (b *BatchWrite[T]) lastPerKey() []types.WriteRequest {
+	ids := make([]string, len(b.reqs))
+	last := make(map[string]int, len(b.reqs))
+	for i, r := range b.reqs {
+		ids[i] = b.table.schema.keyIdentity(requestKey(r))
+		last[ids[i]] = i
+	}
+	if len(last) == len(b.reqs) {
+		return b.reqs
+	}
+	out := make([]types.WriteRequest, 0, len(last))
+	for i, r := range b.reqs {
+		if last[ids[i]] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// requestKey returns the attributes of a write request that hold its key (the whole item of a
+// put).
+func requestKey(r types.WriteRequest) map[string]types.AttributeValue {
+	switch {
+	case r.PutRequest != nil:
+		return r.PutRequest.Item
+	case r.DeleteRequest != nil:
+		return r.DeleteRequest.Key
+	}
+	return nil
+}
+
+// keyIdentity is a text that two attribute maps share exactly when they hold the same primary key
+// (type and value of the partition and sort key attributes). Numbers compare as written, which is
+// exact for keys marshalled from Go values (the SDK writes each number one way).
+func (s *Schema[T]) keyIdentity(av map[string]types.AttributeValue) string {
+	var b strings.Builder
+	for _, name := range []string{s.def.PartitionKey, s.def.SortKey} {
+		if name == "" {
+			continue
+		}
+		switch v := av[name].(type) {
+		case *types.AttributeValueMemberS:
+			fmt.Fprintf(&b, "S%d:%s", len(v.Value), v.Value)
+		case *types.AttributeValueMemberN:
+			fmt.Fprintf(&b, "N%d:%s", len(v.Value), v.Value)
+		case *types.AttributeValueMemberB:
+			fmt.Fprintf(&b, "B%d:%s", len(v.Value), v.Value)
+		default:
+			fmt.Fprintf(&b, "?%T", v)
+		}
+	}
+	return b.String()
+}
+
 func (b *BatchWrite[T]) unprocessed(reqs []types.WriteRequest) error {
 	e := &UnprocessedError{}
 	for _, r := range reqs {
-		av := map[string]types.AttributeValue(nil)
-		if r.PutRequest != nil {
-			av = r.PutRequest.Item
-		} else if r.DeleteRequest != nil {
-			av = r.DeleteRequest.Key
-		}
-		if k, err := b.table.schema.keyFromAttributes(av); err == nil {
+		if k, err := b.table.schema.keyFromAttributes(requestKey(r)); err == nil {
 			e.Keys = append(e.Keys, k)
 		}
 	}

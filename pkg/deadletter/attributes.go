@@ -9,6 +9,10 @@ const (
 	AttrReceiveCount      = "receive_count"
 	AttrRequestID         = "request_id"
 	AttrFailedAt          = "failed_at"
+	// AttrOriginalBodySize and AttrOriginalBodySHA256 are set only when the body sent is not the
+	// original one (see the package documentation): its size in bytes and its SHA-256 (hex).
+	AttrOriginalBodySize   = "original_body_size"
+	AttrOriginalBodySHA256 = "original_body_sha256"
 )
 
 // Limits of the attribute values, in bytes.
@@ -19,7 +23,8 @@ const (
 
 // MessageAttributeNames are the message attributes a ReceiveMessage call on the dead-letter
 // queue must ask for.
-var MessageAttributeNames = []string{AttrReason, AttrOriginalMessageID, AttrReceiveCount, AttrRequestID, AttrFailedAt}
+var MessageAttributeNames = []string{AttrReason, AttrOriginalMessageID, AttrReceiveCount, AttrRequestID, AttrFailedAt,
+	AttrOriginalBodySize, AttrOriginalBodySHA256}
 
 // SystemAttributeNames are the system attributes Parse reads.
 var SystemAttributeNames = []types.MessageSystemAttributeName{

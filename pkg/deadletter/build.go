@@ -10,12 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // Record is what the status-updater knows about a message it gives up on.
 type Record struct {
-	Body         string    // the original body, sent unchanged
+	Body         string    // the original body, sent unchanged unless it is empty or too large
 	Reason       string    // why; cut to MaxReasonLen bytes, "unspecified" when empty
 	MessageID    string    // the original message id; omitted when empty
 	ReceiveCount int       // the original's ApproximateReceiveCount
@@ -37,7 +37,7 @@ func Attributes(r Record) map[string]types.MessageAttributeValue {
 	attrs := map[string]types.MessageAttributeValue{
 		AttrReason:       str(reason),
 		AttrReceiveCount: {DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(max(r.ReceiveCount, 0)))},
-		AttrFailedAt:     str(ddb.FormatTime(failedAt)),
+		AttrFailedAt:     str(job.FormatTime(failedAt)),
 	}
 	if id := clean(r.MessageID, 256); id != "" {
 		attrs[AttrOriginalMessageID] = str(id)
@@ -52,15 +52,19 @@ func str(s string) types.MessageAttributeValue {
 	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(s)}
 }
 
-// SendInput returns the SendMessage request that dead-letters r on queueURL. On a FIFO queue
+// SendInput returns the SendMessage request that dead-letters r on queueURL: r.Body with the
+// attributes of r, or, for an empty body or one too large to send beside them, a placeholder or
+// the body cut to fit, with the original's size and SHA-256 (see the package documentation). On a
+// FIFO queue
 // (URL ending in ".fifo") the group is the request id (or "unknown-request") and the
 // deduplication id is derived from the original message id, so sending the same message twice
 // within the deduplication window leaves one copy.
 func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
+	attrs := Attributes(r)
 	in := &sqs.SendMessageInput{
 		QueueUrl:          aws.String(queueURL),
-		MessageBody:       aws.String(r.Body),
-		MessageAttributes: Attributes(r),
+		MessageBody:       aws.String(fitBody(r.Body, attrs)),
+		MessageAttributes: attrs,
 	}
 	if IsFIFO(queueURL) {
 		group := "unknown-request"

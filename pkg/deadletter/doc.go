@@ -5,11 +5,20 @@
 // A dead-lettered message keeps the original body unchanged and carries these message
 // attributes:
 //
-//	reason               String  why it was refused, at most MaxReasonLen bytes
-//	original_message_id  String  the message id on the training-events queue
-//	receive_count        Number  its ApproximateReceiveCount when it was refused
-//	request_id           String  the request id, when the body named one (at most 128 bytes)
-//	failed_at            String  when it was refused, ddb.TimeLayout (UTC, microseconds)
+//	reason                String  why it was refused, at most MaxReasonLen bytes
+//	original_message_id   String  the message id on the training-events queue
+//	receive_count         Number  its ApproximateReceiveCount when it was refused
+//	request_id            String  the request id, when the body named one (at most 128 bytes)
+//	failed_at             String  when it was refused, job.TimeLayout (UTC, microseconds)
+//	original_body_size    Number  only when the body is not the original: its size in bytes
+//	original_body_sha256  String  only when the body is not the original: its SHA-256, hex
+//
+// Two bodies cannot be sent as they are, and every poison message must still reach the queue at
+// once with its reason (otherwise it is retried until the queue's redrive policy moves it with
+// none): an empty body, which SQS refuses, is sent as [EmptyBodyPlaceholder]; a body too large to
+// fit in [MaxMessageBytes] (SQS's limit on the body plus the attributes) beside the attributes is
+// cut to what fits. Both carry original_body_size and original_body_sha256, and [Message.Verbatim]
+// is false for them: such a message cannot be redriven as it is.
 //
 // [SendInput] builds the message (FIFO-aware); [Parse] reads one back from ReceiveMessage,
 // which must ask for [MessageAttributeNames] and [SystemAttributeNames]. Messages moved by the

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/trainstatus/trainstatus/pkg/ddb"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // ErrMalformed matches the error Parse returns when an attribute it knows has a value it
@@ -26,12 +26,19 @@ type Message struct {
 	ReceiveCount      int // the original's receive count when it was refused
 	RequestID         string
 	FailedAt          time.Time // zero when unknown
+	// OriginalBodySize and OriginalBodySHA256 describe the original body when Body is not it
+	// (a placeholder for an empty body, or a cut one): then OriginalBodySHA256 is not empty.
+	OriginalBodySize   int
+	OriginalBodySHA256 string
 
 	SentAt          time.Time // when it was sent to the dead-letter queue (SentTimestamp)
 	DLQReceiveCount int       // how often it was received from the dead-letter queue
 	GroupID         string    // MessageGroupId, on a FIFO queue
 	SourceARN       string    // DeadLetterQueueSourceArn, when the redrive policy moved it
 }
+
+// Verbatim reports whether Body is the original message's body, which a redrive may send again.
+func (m Message) Verbatim() bool { return m.OriginalBodySHA256 == "" }
 
 // Age is how long ago the message was dead-lettered: since FailedAt, or since SentAt when
 // FailedAt is unknown; zero when neither is known.
@@ -76,8 +83,16 @@ func Parse(m types.Message) (Message, error) {
 			out.ReceiveCount = n
 		}
 	}
+	out.OriginalBodySHA256, _ = attr(AttrOriginalBodySHA256)
+	if v, ok := attr(AttrOriginalBodySize); ok {
+		if n, err := strconv.Atoi(v); err != nil {
+			bad(AttrOriginalBodySize, v, err)
+		} else {
+			out.OriginalBodySize = n
+		}
+	}
 	if v, ok := attr(AttrFailedAt); ok {
-		t, err := ddb.ParseTime(v)
+		t, err := job.ParseTime(v)
 		if err != nil {
 			bad(AttrFailedAt, v, err)
 		}

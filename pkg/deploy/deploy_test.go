@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 func TestSettingsAreConsistent(t *testing.T) {
@@ -67,6 +69,9 @@ func TestFunctionsAreDescribedOnce(t *testing.T) {
 }
 
 func TestNotifierFilters(t *testing.T) {
+	if statusAttribute != tables.AttrStatus {
+		t.Errorf("filters read attribute %q; the status table's is %q", statusAttribute, tables.AttrStatus)
+	}
 	want := []string{
 		`{"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}}},"eventName":["INSERT"]}`,
 		`{"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}},"OldImage":{"status":{"S":[{"anything-but":["SUCCESS","FAILED"]}]}}},"eventName":["MODIFY"]}`,

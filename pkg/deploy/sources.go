@@ -5,8 +5,12 @@ import (
 	"time"
 
 	"github.com/trainstatus/trainstatus/pkg/job"
-	"github.com/trainstatus/trainstatus/pkg/tables"
 )
+
+// statusAttribute is the status table's status attribute (tables.AttrStatus, checked by a test:
+// importing pkg/tables here would link the DynamoDB SDK into every tool that reads this
+// description, the CLI among them).
+const statusAttribute = "status"
 
 // The SQS event source of status-updater: defaults, overridable per deployment.
 const (
@@ -80,8 +84,8 @@ func finalTransitionFilters() []string {
 		}
 	}
 	type m = map[string]any
-	isFinal := m{tables.AttrStatus: m{"S": final}}
-	wasNotFinal := m{tables.AttrStatus: m{"S": []m{{"anything-but": final}}}}
+	isFinal := m{statusAttribute: m{"S": final}}
+	wasNotFinal := m{statusAttribute: m{"S": []m{{"anything-but": final}}}}
 	patterns := []m{
 		{"eventName": []string{"INSERT"}, "dynamodb": m{"NewImage": isFinal}},
 		{"eventName": []string{"MODIFY"}, "dynamodb": m{"NewImage": isFinal, "OldImage": wasNotFinal}},

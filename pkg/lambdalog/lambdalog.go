@@ -13,14 +13,14 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
-// Level parses a LOG_LEVEL value: debug, info, warn or error; "" is deploy.DefaultLogLevel.
+// Level parses a LOG_LEVEL value: debug, info, warn or error; "" is deploy.LogLevelVar's default.
 func Level(s string) (slog.Level, error) {
 	if s == "" {
-		s = deploy.DefaultLogLevel
+		s = deploy.LogLevelVar.Default
 	}
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(s)); err != nil {
-		return 0, fmt.Errorf("%s=%q: want debug, info, warn or error", deploy.EnvLogLevel, s)
+		return 0, fmt.Errorf("%s=%q: want debug, info, warn or error", deploy.LogLevelVar.Name, s)
 	}
 	return l, nil
 }
@@ -46,7 +46,7 @@ func ForInvocation(ctx context.Context, log *slog.Logger) *slog.Logger {
 // it. If either fails, the function is misconfigured: it logs one clear line saying so and why,
 // and exits 1, which Lambda reports as an init error, so that no invocation runs half-configured.
 func MustInit[H any](function string, build func(log *slog.Logger) (H, error)) H {
-	log, err := New(os.Stdout, os.Getenv(deploy.EnvLogLevel))
+	log, err := New(os.Stdout, os.Getenv(deploy.LogLevelVar.Name))
 	var h H
 	if err == nil {
 		h, err = build(log)

@@ -28,7 +28,7 @@ type entry struct {
 // SendBatch validates every event, then sends them in SendMessageBatch requests of at most
 // MaxBatchEntries entries and MaxBatchBytes of bodies, in order. Entries that failed for a
 // retryable reason, and whole requests that failed so, are retried with backoff up to
-// Retry.MaxAttempts calls per event. If any event is invalid nothing is sent. The error is a
+// Retry.Attempts calls per event. If any event is invalid nothing is sent. The error is a
 // *BatchError listing every event not sent, or nil.
 func (c *Client) SendBatch(ctx context.Context, events []trainevent.Event) error {
 	entries := make([]*entry, len(events))
@@ -82,7 +82,7 @@ func (c *Client) sendChunk(ctx context.Context, pending []*entry) []*entry {
 		retry := c.call(ctx, pending)
 		var again []*entry
 		for _, en := range retry {
-			if en.attempts >= c.Retry.attempts() || !retryableEntry(en.err) {
+			if en.attempts >= c.Retry.MaxAttempts() || !retryableEntry(en.err) {
 				failed = append(failed, en)
 			} else {
 				again = append(again, en)
@@ -92,7 +92,7 @@ func (c *Client) sendChunk(ctx context.Context, pending []*entry) []*entry {
 		if len(pending) == 0 {
 			break
 		}
-		if err := c.Retry.backoff(ctx, attempt); err != nil {
+		if err := c.Retry.Wait(ctx, attempt); err != nil {
 			for _, en := range pending {
 				en.err = err
 			}

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/internal/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -213,20 +213,27 @@ func TestSendBatchInvalidSendsNothing(t *testing.T) {
 	}
 }
 
-func TestSendBatchSplitsBySize(t *testing.T) {
+// TestLargestEventsFitTenToABatch: the largest valid body (every byte of message and error one
+// JSON escapes to two or six bytes) is so small that 10 always fit in one SendMessageBatch; the
+// size split (chunks, tested inside the package) is a guard for a larger format.
+func TestLargestEventsFitTenToABatch(t *testing.T) {
 	c, fake, _ := newClient(t, queueURL)
 	evs := events(10)
-	for i := range evs { // bodies of about 30 KiB: escaped control characters
-		evs[i].Error = strings.Repeat("\x01", trainevent.MaxErrorLen)
-		evs[i].Message = strings.Repeat("\x02", trainevent.MaxMessageLen)
+	for i := range evs {
+		evs[i].Message = strings.Repeat("\"", trainevent.MaxMessageLen)               // 2 bytes each
+		evs[i].Error = strings.Repeat("\u2028", trainevent.MaxErrorLen/len("\u2028")) // 3 bytes, written as 6
 	}
 	if err := c.SendBatch(context.Background(), evs); err != nil {
 		t.Fatal(err)
 	}
-	if got := fake.Calls("SendMessageBatch"); got < 2 {
-		t.Fatalf("%d calls for 10 bodies of ~30 KiB; the fake refuses > 256 KiB", got)
+	size := 0
+	for _, m := range fake.Messages(queueURL) {
+		size += len(m.Body)
 	}
-	if got := len(fake.Messages(queueURL)); got != 10 {
+	if got := fake.Calls("SendMessageBatch"); got != 1 || size > producer.MaxBatchBytes {
+		t.Fatalf("%d calls for 10 of the largest events (%d bytes in all)", got, size)
+	}
+	if got := len(bodies(t, fake, queueURL)); got != 10 {
 		t.Fatalf("%d messages sent", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
+	"github.com/trainstatus/trainstatus/pkg/retry"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -17,7 +18,8 @@ const EnvQueueURL = "TRAINING_EVENTS_QUEUE_URL"
 type Client struct {
 	api      SQSAPI
 	queueURL string
-	Retry    Retry
+	// Retry bounds the client's own retries of a send (on top of the SDK's retries of each call).
+	Retry retry.Policy
 }
 
 // New returns a Client for the queue at queueURL, with DefaultRetry.

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trainstatus/trainstatus/internal/sqsfake"
+	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/retry"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -34,9 +35,12 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func testRetry(s *sleeps) producer.Retry {
-	return producer.Retry{MaxAttempts: 4, BaseDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond, Sleep: s.sleep}
+func testRetry(s *sleeps) retry.Policy {
+	return retry.Policy{Attempts: 4, Base: 10 * time.Millisecond, Max: 50 * time.Millisecond, Sleep: s.sleep}
 }
+
+// userID is the owner of the events event builds: a Cognito sub.
+const userID = "0f6c1d2e-1111-4a2b-9c3d-123456789abc"
 
 func newClient(t *testing.T, url string) (*producer.Client, *sqsfake.Fake, *sleeps) {
 	t.Helper()
@@ -49,7 +53,7 @@ func newClient(t *testing.T, url string) (*producer.Client, *sqsfake.Fake, *slee
 
 func event(req string, seq uint64) trainevent.Event {
 	p := float64(seq % 101)
-	return trainevent.Event{RequestID: req, UserID: "user-1", Status: tables.StatusInProgress,
+	return trainevent.Event{RequestID: req, UserID: userID, Status: job.InProgress,
 		EventTime: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC).Add(time.Duration(seq) * time.Second),
 		Seq:       seq, Progress: &p, Message: fmt.Sprintf("step %d", seq)}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Send validates e and sends it, retrying a call that failed for a retryable reason (see
-// Retryable) up to Retry.MaxAttempts calls. It returns the SQS message id. Errors match
+// Retryable) up to Retry.Attempts calls. It returns the SQS message id. Errors match
 // ErrNotSent, and trainevent.ErrInvalid for an invalid event (no call is made then).
 func (c *Client) Send(ctx context.Context, e trainevent.Event) (string, error) {
 	body, err := e.Marshal()
@@ -24,7 +24,7 @@ func (c *Client) Send(ctx context.Context, e trainevent.Event) (string, error) {
 		MessageDeduplicationId: dedup,
 	}
 	var out *sqs.SendMessageOutput
-	attempts, err := c.Retry.do(ctx, func() (err error) {
+	attempts, err := c.Retry.Do(ctx, Retryable, func() (err error) {
 		out, err = c.api.SendMessage(ctx, in)
 		return err
 	})

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/internal/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 

@@ -54,7 +54,7 @@ func (f *fixture) itemOf(userID, requestID string) (tables.StatusItem, bool) {
 }
 
 // owner is the user of the events event builds.
-const owner = "user-1"
+const owner = "0b5e8f2a-3c4d-4e6f-8a9b-1c2d3e4f5a6b"
 
 var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 

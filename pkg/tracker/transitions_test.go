@@ -60,7 +60,7 @@ func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 	item, _ := f.item("skip-start")
 	at := job.FormatTime(ev.EventTime)
 	want := tables.StatusItem{
-		RequestID: "skip-start", UserID: "user-1", Status: job.InProgress, Timestamp: at, UpdatedAt: at,
+		RequestID: "skip-start", UserID: owner, Status: job.InProgress, Timestamp: at, UpdatedAt: at,
 		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
 		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5),
 		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(),
@@ -96,7 +96,7 @@ func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 // touch the other's record.
 func TestTwoOwnersOneName(t *testing.T) {
 	f := newFixture(t)
-	other := "user-2"
+	other := "7d1e2f3a-4b5c-4d6e-9f80-a1b2c3d4e5f6"
 	evs := []trainevent.Event{event("job-123", job.Started, 0, 0), event("job-123", job.InProgress, 10, 0)}
 	theirs := event("job-123", job.Started, 5, 0)
 	theirs.UserID = other

@@ -3,35 +3,22 @@
 // and consumed by the status-updater function. It is defined once, here, with its validation, so
 // that producers and the consumer agree on every rule.
 //
-// # Format
+// The format's one document is events/README.md ("The training event"): every field, its rule,
+// and why. In short:
 //
-//	{"request_id": "job-123", "user_id": "<cognito sub>", "status": "IN_PROGRESS",
-//	 "event_time": "2026-11-24T10:00:05.123456Z", "seq": 7, "progress": 42.5,
-//	 "message": "epoch 3/10", "error": ""}
+//	{"request_id": "job-123", "user_id": "0f6c1d2e-1111-4a2b-9c3d-123456789abc",
+//	 "status": "IN_PROGRESS", "event_time": "2026-11-24T10:00:05.123456Z", "seq": 7,
+//	 "progress": 42.5, "message": "epoch 3/10", "error": ""}
 //
-// Required:
-//   - request_id: 1-128 characters of A-Za-z0-9 . _ : -
-//   - user_id: 1-128 bytes of valid UTF-8 without control characters (a Cognito sub).
-//   - status: STARTED, IN_PROGRESS, SUCCESS or FAILED, matched without regard to (ASCII) case;
-//     the legacy spellings "started", "in progress", "success" and "fail" are accepted too.
-//     Parse returns the canonical [tables.Status].
-//   - event_time: an RFC 3339 time with any offset, between 1970-01-01 and 9999-12-31 (UTC).
-//     It is converted to UTC and truncated to the microsecond, the precision of the status table
-//     ([ddb.TimeLayout]); digits beyond the microsecond are accepted and dropped, so a Go
-//     producer may send time.Now() as is. The form is strict RFC 3339: upper-case T and Z, a
-//     fraction of 1-9 digits after a dot, an offset of Z or ±hh:mm (hh <= 23).
+// request_id ([ValidRequestID]), user_id (a Cognito sub, [ValidUserID]), status ([job.ParseStatus]'s
+// spellings; Parse returns the canonical [job.Status]) and event_time (strict RFC 3339, 1970 to
+// 9999) are required; seq, progress (0 to 100, rounded to [ProgressDecimals] places by
+// [RoundProgress]), message and error (no control characters but tab and newline) are optional.
+// Parse returns events normalized as [Event.Normalize] describes; every event it accepts can be
+// stored in the status table (a test writes them to DynamoDB Local).
 //
-// Optional (absent and null mean the zero value):
-//   - seq: a JSON integer literal, 0 to 2^53-1 (the largest integer every JSON implementation
-//     keeps exactly). No sign, fraction or exponent: 7.0, 7e0 and "7" are refused. It orders
-//     events that share an event_time.
-//   - progress: a number, 0 to 100.
-//   - message: at most 1 KiB, error: at most 4 KiB, both counted in UTF-8 bytes after JSON
-//     decoding.
-//
-// Keys are matched exactly (encoding/json would also take "Request_ID"); unknown keys are
-// ignored; when a key is repeated the last value wins. The body must be valid UTF-8, a JSON
-// object, and at most [MaxBodySize] bytes.
+// Whether an event's time is acceptable *now* (at most 5 minutes ahead of the clock, not older
+// than the retention) is the tracker's rule, not the format's: the format has no clock.
 //
 // # Errors
 //
@@ -42,6 +29,6 @@
 // # Ordering
 //
 // [Event.OrderKey] is the text key by which the status table orders events: the event time in
-// ddb.TimeLayout, "#", and seq zero-padded to 20 digits. Comparing two keys as strings
+// job.TimeLayout, "#", and seq zero-padded to 20 digits. Comparing two keys as strings
 // compares (event_time, seq).
 package trainevent

@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // Limits of the event format.
 const (
 	MaxRequestIDLen = 128       // characters (all ASCII)
-	MaxUserIDLen    = 128       // bytes
 	MaxMessageLen   = 1 << 10   // bytes
 	MaxErrorLen     = 4 << 10   // bytes
 	MaxSeq          = 1<<53 - 1 // the largest integer a float64 (and so any JSON parser) keeps exactly
@@ -23,24 +21,29 @@ const (
 type Event struct {
 	RequestID string
 	UserID    string
-	Status    tables.Status // canonical: one of tables.Statuses
-	EventTime time.Time     // UTC, microsecond precision after Parse
+	Status    job.Status // canonical: one of job.Statuses
+	EventTime time.Time  // UTC, microsecond precision after Parse
 	Seq       uint64
-	Progress  *float64 // nil when absent
+	Progress  *float64 // nil when absent; ProgressDecimals places after Parse
 	Message   string
 	Error     string
 }
 
-// OrderKey is the key by which events are ordered: ddb.FormatTime(EventTime) + "#" + Seq
+// OrderKey is the key by which events are ordered: job.FormatTime(EventTime) + "#" + Seq
 // zero-padded to 20 digits. Keys compare as text in (EventTime, Seq) order; the status table
 // stores the last applied one in last_event.
 func (e Event) OrderKey() string {
-	return fmt.Sprintf("%s#%020d", ddb.FormatTime(e.EventTime), e.Seq)
+	return fmt.Sprintf("%s#%020d", job.FormatTime(e.EventTime), e.Seq)
 }
 
-// Normalize returns e with its event time in UTC, truncated to the microsecond: the event as
-// Parse would return it after a Marshal.
+// Normalize returns e with its event time in UTC, truncated to the microsecond, and its progress
+// rounded to ProgressDecimals places (RoundProgress): the event as Parse would return it after a
+// Marshal. It does not change e's Progress in place.
 func (e Event) Normalize() Event {
 	e.EventTime = e.EventTime.UTC().Truncate(time.Microsecond)
+	if e.Progress != nil {
+		p := RoundProgress(*e.Progress)
+		e.Progress = &p
+	}
 	return e
 }

@@ -10,13 +10,16 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
+
+// testUser is a Cognito sub.
+const testUser = "0f6c1d2e-1111-4a2b-9c3d-123456789abc"
 
 func validEvent() Event {
 	p := 42.5
 	return Event{
-		RequestID: "job-123", UserID: "user-1", Status: tables.StatusInProgress,
+		RequestID: "job-123", UserID: testUser, Status: job.InProgress,
 		EventTime: time.Date(2026, 11, 24, 10, 0, 5, 123456000, time.UTC), Seq: 7,
 		Progress: &p, Message: "epoch 3/10",
 	}
@@ -41,6 +44,15 @@ func TestValidate(t *testing.T) {
 		{"user_id empty", func(e *Event) { e.UserID = "" }, "user_id"},
 		{"user_id invalid UTF-8", func(e *Event) { e.UserID = "a\xffb" }, "user_id"},
 		{"user_id control", func(e *Event) { e.UserID = "a\tb" }, "user_id"},
+		{"user_id not a UUID", func(e *Event) { e.UserID = "user-1" }, "user_id"},
+		{"user_id upper case", func(e *Event) { e.UserID = strings.ToUpper(testUser) }, "user_id"},
+		{"progress 1e-200 (rounded when written)", func(e *Event) { e.Progress = f(1e-200) }, ""},
+		{"message with tab and newline", func(e *Event) { e.Message = "a\tb\nc" }, ""},
+		{"message with ESC", func(e *Event) { e.Message = "\x1b[2J" }, "message"},
+		{"message with BEL", func(e *Event) { e.Message = "\a" }, "message"},
+		{"message with C1 CSI", func(e *Event) { e.Message = "\u009b2J" }, "message"},
+		{"error with CR", func(e *Event) { e.Error = "a\rb" }, "error"},
+		{"error with C1 U+0080", func(e *Event) { e.Error = "\u0080" }, "error"},
 		{"status legacy spelling is not canonical", func(e *Event) { e.Status = "started" }, "status"},
 		{"status empty", func(e *Event) { e.Status = "" }, "status"},
 		{"event_time zero", func(e *Event) { e.EventTime = time.Time{} }, "event_time"},
@@ -85,7 +97,7 @@ func TestMarshalFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"request_id":"job-123","user_id":"user-1","status":"IN_PROGRESS","event_time":"2026-11-24T10:00:05.123456Z","seq":7,"progress":42.5,"message":"<a&b>"}`
+	want := `{"request_id":"job-123","user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":"IN_PROGRESS","event_time":"2026-11-24T10:00:05.123456Z","seq":7,"progress":42.5,"message":"<a&b>"}`
 	if string(b) != want {
 		t.Fatalf("Marshal =\n%s\nwant\n%s", b, want)
 	}
@@ -93,10 +105,14 @@ func TestMarshalFormat(t *testing.T) {
 
 func TestMarshalParseRoundTrip(t *testing.T) {
 	zone := time.FixedZone("x", -5*3600-30*60)
-	events := []Event{validEvent(), {RequestID: "r", UserID: "u", Status: tables.StatusStarted,
+	events := []Event{validEvent(), {RequestID: "r", UserID: testUser, Status: job.Started,
 		EventTime: time.Date(2026, 1, 2, 3, 4, 5, 999999999, zone)}}
 	e := validEvent()
-	e.Status, e.Error, e.Progress = tables.StatusFailed, strings.Repeat("\x01\"\\<", MaxErrorLen/4), nil
+	e.Status, e.Error, e.Progress = job.Failed, strings.Repeat("\t\"\\<", MaxErrorLen/4), nil
+	events = append(events, e)
+	e = validEvent()
+	tiny := 1e-200
+	e.Progress = &tiny
 	events = append(events, e)
 	for _, e := range events {
 		b, err := e.Marshal()
@@ -119,7 +135,7 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 
 func TestUnmarshalJSONValidates(t *testing.T) {
 	var e Event
-	err := json.Unmarshal([]byte(`{"request_id":"a","user_id":"u","status":"done","event_time":"2026-01-01T00:00:00Z"}`), &e)
+	err := json.Unmarshal([]byte(`{"request_id":"a","user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":"done","event_time":"2026-01-01T00:00:00Z"}`), &e)
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("json.Unmarshal = %v, want ErrInvalid", err)
 	}

@@ -4,25 +4,24 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // wire is the JSON shape of an event.
 type wire struct {
-	RequestID string        `json:"request_id"`
-	UserID    string        `json:"user_id"`
-	Status    tables.Status `json:"status"`
-	EventTime string        `json:"event_time"`
-	Seq       uint64        `json:"seq"`
-	Progress  *float64      `json:"progress,omitempty"`
-	Message   string        `json:"message,omitempty"`
-	Error     string        `json:"error,omitempty"`
+	RequestID string     `json:"request_id"`
+	UserID    string     `json:"user_id"`
+	Status    job.Status `json:"status"`
+	EventTime string     `json:"event_time"`
+	Seq       uint64     `json:"seq"`
+	Progress  *float64   `json:"progress,omitempty"`
+	Message   string     `json:"message,omitempty"`
+	Error     string     `json:"error,omitempty"`
 }
 
-// Marshal validates e and returns its message body: the event time in ddb.TimeLayout (UTC,
-// microseconds), seq always written, progress, message and error only when set, no HTML
-// escaping. Parse(Marshal(e)) equals e.Normalize().
+// Marshal validates e and returns its message body: the event time in job.TimeLayout (UTC,
+// microseconds), seq always written, progress (rounded by RoundProgress), message and error only
+// when set, no HTML escaping. Parse(Marshal(e)) equals e.Normalize().
 func (e Event) Marshal() ([]byte, error) {
 	if err := e.Validate(); err != nil {
 		return nil, err
@@ -30,8 +29,9 @@ func (e Event) Marshal() ([]byte, error) {
 	return e.MarshalJSON()
 }
 
-// MarshalJSON writes e in the wire format, without validating it.
+// MarshalJSON writes e, normalized (Event.Normalize), in the wire format, without validating it.
 func (e Event) MarshalJSON() ([]byte, error) {
+	e = e.Normalize()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -39,7 +39,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		RequestID: e.RequestID,
 		UserID:    e.UserID,
 		Status:    e.Status,
-		EventTime: ddb.FormatTime(e.EventTime),
+		EventTime: job.FormatTime(e.EventTime),
 		Seq:       e.Seq,
 		Progress:  e.Progress,
 		Message:   e.Message,

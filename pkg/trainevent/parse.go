@@ -6,10 +6,12 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // Parse decodes and validates a message body. It returns a valid, normalized event (canonical
-// status, UTC event time truncated to the microsecond) or a *FieldError for the first problem
+// status, UTC event time truncated to the microsecond, progress rounded by RoundProgress) or a *FieldError for the first problem
 // found, in the order of the package documentation. See the package documentation for the rules.
 func Parse(body []byte) (Event, error) {
 	if len(body) > MaxBodySize {
@@ -54,9 +56,9 @@ func decode(raw map[string]json.RawMessage) (e Event, err *FieldError) {
 	if status == "" {
 		return e, fieldErr("status", "is required")
 	}
-	st, ok := ParseStatus(status)
+	st, ok := job.ParseStatus(status)
 	if !ok {
-		return e, fieldErr("status", "must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
+		return e, fieldErr("status", job.MustBeOneOf)
 	}
 	e.Status = st
 	if e.EventTime, err = timeField(raw, "event_time"); err != nil {
@@ -141,6 +143,10 @@ func progressField(raw map[string]json.RawMessage, key string) (*float64, *Field
 	if err := json.Unmarshal(v, &p); err != nil {
 		return nil, &FieldError{Field: key, Reason: "must be a number from 0 to 100", Err: err}
 	}
+	if p < 0 || p > 100 { // checked before rounding: -0.0000001 is refused, not rounded to 0
+		return nil, fieldErr(key, "must be a number from 0 to 100")
+	}
+	p = RoundProgress(p)
 	return &p, nil
 }
 

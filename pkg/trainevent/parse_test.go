@@ -3,11 +3,12 @@ package trainevent
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 // body returns a valid event body with the given keys replaced; a nil value removes the key,
@@ -56,7 +57,7 @@ func TestParseAccepts(t *testing.T) {
 		{"the issue's example", body(t, nil), func(t *testing.T, e Event) {
 			p := 42.5
 			want := Event{RequestID: "job-123", UserID: "0f6c1d2e-1111-4a2b-9c3d-123456789abc",
-				Status: tables.StatusInProgress, EventTime: at("2026-11-24T10:00:05.123456Z"),
+				Status: job.InProgress, EventTime: at("2026-11-24T10:00:05.123456Z"),
 				Seq: 7, Progress: &p, Message: "epoch 3/10"}
 			if !equal(e, want) {
 				t.Fatalf("got %+v, want %+v", e, want)
@@ -77,7 +78,7 @@ func TestParseAccepts(t *testing.T) {
 				t.Fatalf("request_id = %q", e.RequestID)
 			}
 		}},
-		{"repeated key: last wins", []byte(`{"request_id":"a","request_id":"b","user_id":"u","status":"STARTED","event_time":"2026-01-01T00:00:00Z"}`), func(t *testing.T, e Event) {
+		{"repeated key: last wins", []byte(`{"request_id":"a","request_id":"b","user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":"STARTED","event_time":"2026-01-01T00:00:00Z"}`), func(t *testing.T, e Event) {
 			if e.RequestID != "b" {
 				t.Fatalf("request_id = %q, want b", e.RequestID)
 			}
@@ -104,6 +105,13 @@ func TestParseAccepts(t *testing.T) {
 			}
 		}},
 		{"progress 0", body(t, map[string]any{"progress": 0}), nil},
+		{"progress 1e-200 rounds to 0", body(t, map[string]any{"progress": raw("1e-200")}), progressIs(0)},
+		{"progress -0 is 0", body(t, map[string]any{"progress": raw("-0")}), progressIs(0)},
+		{"progress 4e-7 rounds to 0", body(t, map[string]any{"progress": raw("4e-7")}), progressIs(0)},
+		{"progress 5e-7 rounds to 1e-6", body(t, map[string]any{"progress": raw("5e-7")}), progressIs(1e-6)},
+		{"progress 33.3333333333 rounds to 6 places", body(t, map[string]any{"progress": raw("33.33333333333333")}), progressIs(33.333333)},
+		{"progress 99.99999999 rounds to 100", body(t, map[string]any{"progress": raw("99.99999999")}), progressIs(100)},
+		{"progress 42.125 is kept", body(t, map[string]any{"progress": 42.125}), progressIs(42.125)},
 		{"progress 100", body(t, map[string]any{"progress": raw("1e2")}), func(t *testing.T, e Event) {
 			if *e.Progress != 100 {
 				t.Fatalf("progress = %v", *e.Progress)
@@ -112,8 +120,10 @@ func TestParseAccepts(t *testing.T) {
 		{"message of 1024 bytes", body(t, map[string]any{"message": strings.Repeat("é", 512)}), nil},
 		{"error of 4096 bytes", body(t, map[string]any{"error": strings.Repeat("x", 4096)}), nil},
 		{"request_id of 128 characters, every allowed kind", body(t, map[string]any{"request_id": strings.Repeat("aZ09._:-", 16)}), nil},
-		{"user_id of 128 bytes, not ASCII", body(t, map[string]any{"user_id": strings.Repeat("ü", 64)}), nil},
+		{"user_id: every hex digit", body(t, map[string]any{"user_id": "01234567-89ab-cdef-0123-456789abcdef"}), nil},
 		{"message with newlines and tabs", body(t, map[string]any{"message": "line 1\nline\t2"}), nil},
+		{"error with newlines and tabs, a bidi mark and U+00A0", body(t, map[string]any{"error": "Traceback:\n\tfile \u200f\u00a0x"}), nil},
+		{"message with U+00A0, just past the C1 controls", body(t, map[string]any{"message": "a\u00a0b"}), nil},
 		{"escaped lone surrogate becomes U+FFFD", body(t, map[string]any{"message": raw(`"\ud800"`)}), func(t *testing.T, e Event) {
 			if e.Message != "\uFFFD" {
 				t.Fatalf("message = %q", e.Message)
@@ -123,13 +133,13 @@ func TestParseAccepts(t *testing.T) {
 	}
 	for _, word := range []struct {
 		in   string
-		want tables.Status
+		want job.Status
 	}{
-		{"STARTED", tables.StatusStarted}, {"started", tables.StatusStarted}, {"Started", tables.StatusStarted},
-		{"IN_PROGRESS", tables.StatusInProgress}, {"in_progress", tables.StatusInProgress},
-		{"in progress", tables.StatusInProgress}, {"In Progress", tables.StatusInProgress},
-		{"SUCCESS", tables.StatusSuccess}, {"success", tables.StatusSuccess}, {"sUcCeSs", tables.StatusSuccess},
-		{"FAILED", tables.StatusFailed}, {"failed", tables.StatusFailed}, {"fail", tables.StatusFailed}, {"FAIL", tables.StatusFailed},
+		{"STARTED", job.Started}, {"started", job.Started}, {"Started", job.Started},
+		{"IN_PROGRESS", job.InProgress}, {"in_progress", job.InProgress},
+		{"in progress", job.InProgress}, {"In Progress", job.InProgress},
+		{"SUCCESS", job.Success}, {"success", job.Success}, {"sUcCeSs", job.Success},
+		{"FAILED", job.Failed}, {"failed", job.Failed}, {"fail", job.Failed}, {"FAIL", job.Failed},
 	} {
 		tests = append(tests, struct {
 			name  string
@@ -186,10 +196,18 @@ func TestParseRejects(t *testing.T) {
 		{"user_id empty", body(t, map[string]any{"user_id": ""}), "user_id"},
 		{"user_id an object", body(t, map[string]any{"user_id": map[string]any{}}), "user_id"},
 		{"user_id 129 bytes", body(t, map[string]any{"user_id": strings.Repeat("u", 129)}), "user_id"},
-		{"user_id with a newline", body(t, map[string]any{"user_id": "a\nb"}), "user_id"},
-		{"user_id with NUL", body(t, map[string]any{"user_id": "a\u0000b"}), "user_id"},
-		{"user_id with DEL", body(t, map[string]any{"user_id": "a\u007fb"}), "user_id"},
-		{"user_id with a C1 control", body(t, map[string]any{"user_id": "a\u0085b"}), "user_id"},
+		{"user_id not a UUID", body(t, map[string]any{"user_id": "user-1"}), "user_id"},
+		{"user_id an email", body(t, map[string]any{"user_id": "alice@example.com"}), "user_id"},
+		{"user_id upper case", body(t, map[string]any{"user_id": "0F6C1D2E-1111-4A2B-9C3D-123456789ABC"}), "user_id"},
+		{"user_id without dashes", body(t, map[string]any{"user_id": "0f6c1d2e11114a2b9c3d123456789abc"}), "user_id"},
+		{"user_id in braces", body(t, map[string]any{"user_id": "{0f6c1d2e-1111-4a2b-9c3d-123456789abc}"}), "user_id"},
+		{"user_id dashes misplaced", body(t, map[string]any{"user_id": "0f6c1d2e1-111-4a2b-9c3d-123456789abc"}), "user_id"},
+		{"user_id one digit short", body(t, map[string]any{"user_id": "0f6c1d2e-1111-4a2b-9c3d-123456789ab"}), "user_id"},
+		{"user_id with a g", body(t, map[string]any{"user_id": "0f6c1d2e-1111-4a2b-9c3d-123456789abg"}), "user_id"},
+		{"user_id with a newline", body(t, map[string]any{"user_id": "0f6c1d2e-1111-4a2b-9c3d-123456789ab\n"}), "user_id"},
+		{"user_id with a bidi override", body(t, map[string]any{"user_id": "\u202e0f6c1d2e-1111-4a2b-9c3d-123456789abc"}), "user_id"},
+		{"user_id with fullwidth digits", body(t, map[string]any{"user_id": "０f6c1d2e-1111-4a2b-9c3d-123456789ab"}), "user_id"},
+		{"user_id with a C1 control", body(t, map[string]any{"user_id": "0f6c1d2e-1111-4a2b-9c3d-123456789a\u0085"}), "user_id"},
 
 		{"status missing", body(t, map[string]any{"status": nil}), "status"},
 		{"status empty", body(t, map[string]any{"status": ""}), "status"},
@@ -238,6 +256,20 @@ func TestParseRejects(t *testing.T) {
 		{"message a number", body(t, map[string]any{"message": 3}), "message"},
 		{"error 4097 bytes", body(t, map[string]any{"error": strings.Repeat("x", 4097)}), "error"},
 		{"error an object", body(t, map[string]any{"error": map[string]any{"code": 1}}), "error"},
+		{"message with ESC (a colour sequence)", body(t, map[string]any{"message": "\x1b[31mred"}), "message"},
+		{"message with BEL", body(t, map[string]any{"message": "ding\a"}), "message"},
+		{"message with CR", body(t, map[string]any{"message": "100%\rfake"}), "message"},
+		{"message with NUL", body(t, map[string]any{"message": "a\u0000b"}), "message"},
+		{"message with DEL", body(t, map[string]any{"message": "a\u007fb"}), "message"},
+		{"message with C1 CSI U+009B", body(t, map[string]any{"message": "\u009b2J"}), "message"},
+		{"message with C1 NEL U+0085", body(t, map[string]any{"message": "a\u0085b"}), "message"},
+		{"message with C1 U+0080", body(t, map[string]any{"message": "a\u0080"}), "message"},
+		{"message with C1 U+009F", body(t, map[string]any{"message": "a\u009f"}), "message"},
+		{"error with an OSC title sequence", body(t, map[string]any{"error": "\x1b]0;pwned\x07"}), "error"},
+		{"error with a form feed", body(t, map[string]any{"error": "a\fb"}), "error"},
+		{"error with a vertical tab", body(t, map[string]any{"error": "a\vb"}), "error"},
+		{"progress -0.0000001 (refused before rounding)", body(t, map[string]any{"progress": raw("-0.0000001")}), "progress"},
+		{"progress 100.0000001 (refused before rounding)", body(t, map[string]any{"progress": raw("100.0000001")}), "progress"},
 
 		{"first problem in field order wins", body(t, map[string]any{"user_id": "", "progress": 500}), "user_id"},
 	}
@@ -277,6 +309,16 @@ func TestFieldErrorUnwrapsCause(t *testing.T) {
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
 		t.Fatalf("errors.As(%v, *json.SyntaxError) = false", err)
+	}
+}
+
+// progressIs checks an accepted event's progress.
+func progressIs(want float64) func(t *testing.T, e Event) {
+	return func(t *testing.T, e Event) {
+		t.Helper()
+		if e.Progress == nil || *e.Progress != want || math.Signbit(*e.Progress) {
+			t.Fatalf("progress = %v, want %v", e.Progress, want)
+		}
 	}
 }
 

@@ -3,9 +3,12 @@ package trainevent
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
 var (
@@ -14,7 +17,7 @@ var (
 )
 
 // Validate checks every rule of the format and returns the first broken one as a *FieldError
-// (matching ErrInvalid). The status must be canonical (one of tables.Statuses); the event time
+// (matching ErrInvalid). The status must be canonical (one of job.Statuses); the event time
 // may have any location and precision, since Marshal writes it in UTC to the microsecond.
 func (e Event) Validate() error {
 	if err := checkRequestID(e.RequestID); err != nil {
@@ -24,7 +27,7 @@ func (e Event) Validate() error {
 		return err
 	}
 	if !e.Status.Valid() {
-		return fieldErr("status", "must be one of STARTED, IN_PROGRESS, SUCCESS, FAILED")
+		return fieldErr("status", job.MustBeOneOf)
 	}
 	if err := checkTime(e.EventTime); err != nil {
 		return err
@@ -79,18 +82,38 @@ func checkUserID(s string) error {
 	if s == "" {
 		return fieldErr("user_id", "is required")
 	}
-	if len(s) > MaxUserIDLen {
-		return fieldErr("user_id", "must be at most 128 bytes")
-	}
-	if !utf8.ValidString(s) {
-		return fieldErr("user_id", "must be valid UTF-8")
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return fieldErr("user_id", "must not contain control characters")
-		}
+	if !ValidUserID(s) {
+		return fieldErr("user_id", "must be a Cognito sub: a UUID in lower-case hex, 8-4-4-4-12 digits")
 	}
 	return nil
+}
+
+// UserIDLen is the length of a user id: a UUID written 8-4-4-4-12.
+const UserIDLen = 36
+
+// ValidUserID reports whether s has the form of a Cognito sub: a UUID of lower-case hex digits
+// in groups of 8-4-4-4-12 ("0f6c1d2e-1111-4a2b-9c3d-123456789abc"). Cognito writes subs in lower
+// case and the status API finds a user's jobs by the token's sub exactly, so an upper-case
+// spelling would file a job where its owner never sees it: it is refused, not folded. The version
+// and variant digits are not checked.
+func ValidUserID(s string) bool {
+	if len(s) != UserIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func checkTime(t time.Time) error {
@@ -110,6 +133,23 @@ func checkProgress(p float64) error {
 	return nil
 }
 
+// ProgressDecimals is the precision progress is kept to: Parse, Normalize and Marshal round it
+// to this many decimal places (a millionth of a percent).
+const ProgressDecimals = 6
+
+// RoundProgress rounds p to ProgressDecimals decimal places, with -0 as 0. Every rounded value
+// from 0 to 100 is 0 or at least 1e-6 and has at most 9 significant digits, so DynamoDB (38
+// digits, magnitudes 1e-130 to 9.99e125) stores it exactly as sent; an unrounded 1e-200 would be
+// refused there as an underflow.
+func RoundProgress(p float64) float64 {
+	const scale = 1e6 // 10^ProgressDecimals
+	r := math.Round(p*scale) / scale
+	if r == 0 {
+		return 0 // also turns -0 into 0
+	}
+	return r
+}
+
 func checkText(field, s string, max int) error {
 	if len(s) > max {
 		return fieldErr(field, fmt.Sprintf("must be at most %d bytes", max))
@@ -117,5 +157,16 @@ func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return fieldErr(field, "must be valid UTF-8")
 	}
+	if i := strings.IndexFunc(s, forbiddenControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fieldErr(field, fmt.Sprintf("must not contain control characters other than tab and newline (found U+%04X)", r))
+	}
 	return nil
+}
+
+// forbiddenControl reports whether r is a control character a text field may not hold: every C0
+// control but tab and newline, DEL, and every C1 control (U+0080-U+009F): the characters a
+// terminal may act on (ESC starts an escape sequence, BEL rings, CR overwrites, U+009B is CSI).
+func forbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n'
 }

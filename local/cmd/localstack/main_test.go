@@ -53,7 +53,7 @@ func TestCheckFreeAndPrintState(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "state.json")
-	st := stack.State{HTTPEndpoint: "http://127.0.0.1:3000", UserPoolID: "local_x", User: &cognito.User{Email: "a@example.com", IDToken: "tok"}}
+	st := stack.State{HTTPEndpoint: "http://127.0.0.1:3000", UserPoolID: "local_x", User: &cognito.User{Email: "a@example.com", Password: "pw", IDToken: "tok"}}
 	if err := stack.WriteState(path, st); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,8 @@ func TestCheckFreeAndPrintState(t *testing.T) {
 	if code := run([]string{"-print-state", path}, &out, &bytes.Buffer{}); code != 0 {
 		t.Fatalf("print-state exit %d", code)
 	}
-	for _, want := range []string{"http://127.0.0.1:3000", "local_x", "export TOKEN=tok", "a@example.com"} {
+	for _, want := range []string{"http://127.0.0.1:3000", "local_x", "export TOKEN=tok", "a@example.com",
+		"tracker page (open in a browser):\n  http://127.0.0.1:3000/\n", "sign in as a@example.com with password pw"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("print-state output lacks %q:\n%s", want, out.String())
 		}

@@ -24,6 +24,10 @@ func writeEndpoints(w io.Writer, s stack.State) {
   DynamoDB Local    %s   tables %s, %s
 `, s.PID, s.HTTPEndpoint, s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
 		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable)
+	fmt.Fprintf(w, "tracker page (open in a browser):\n  %s/\n", s.HTTPEndpoint)
+	if s.User != nil {
+		fmt.Fprintf(w, "  sign in as %s with password %s (or create an account on the page)\n", s.User.Email, s.User.Password)
+	}
 	fmt.Fprintf(w, "environment for AWS tools and SDKs:\n  %s\n", envLine(s))
 	if s.User != nil {
 		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)

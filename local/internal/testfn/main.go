@@ -4,7 +4,10 @@
 //   - an SQS event (Records): each record whose body is "fail" is reported in batchItemFailures,
 //     a body "crash" makes the whole invoke return an error; the answer also counts the records;
 //   - {"error": "msg"}: returns an error; {"panic": true}: panics; {"exit": true}: exits the process;
-//   - {"sleep_ms": N}: sleeps N ms first; {"env": "NAME"}: answers the variable's value;
+//   - {"env": "NAME"}: answers the variable's value;
+//   - {"call": "http://127.0.0.1:port/..."}: GETs that URL first and answers its status as
+//     "call_status": a test's testenv.Gate, so the test knows the function is running and
+//     decides when it returns;
 //   - a Cognito trigger event whose request.clientMetadata has "error": returns that error;
 //   - anything else: answered as it came, with the function name added as "function".
 package main
@@ -13,8 +16,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -27,8 +31,8 @@ type request struct {
 	Error   string              `json:"error"`
 	Panic   bool                `json:"panic"`
 	Exit    bool                `json:"exit"`
-	SleepMS int                 `json:"sleep_ms"`
 	Env     string              `json:"env"`
+	Call    string              `json:"call"`
 	Request struct {
 		ClientMetadata map[string]string `json:"clientMetadata"`
 	} `json:"request"`
@@ -39,8 +43,14 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return nil, err
 	}
-	if req.SleepMS > 0 {
-		time.Sleep(time.Duration(req.SleepMS) * time.Millisecond)
+	if req.Call != "" {
+		// Not bounded by the invoke's deadline: a held call stays inside the handler until the
+		// emulator ends it, as a hung handler would, so a timeout is always the emulator's.
+		status, err := call(context.WithoutCancel(ctx), req.Call)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]int{"call_status": status}, nil
 	}
 	switch {
 	case len(req.Records) > 0:
@@ -75,4 +85,17 @@ func sqsBatch(records []events.SQSMessage) (events.SQSEventResponse, error) {
 		}
 	}
 	return resp, nil
+}
+
+func call(ctx context.Context, url string) (int, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		return 0, fmt.Errorf("testfn: call %s: %w", url, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

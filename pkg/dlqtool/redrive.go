@@ -1,4 +1,4 @@
-package producer
+package dlqtool
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
+	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -52,14 +53,14 @@ func (r RedriveResult) Err() error {
 }
 
 // ErrNotFound matches the error of RedriveResult.Err when chosen ids were not in the queue.
-var ErrNotFound = errors.New("producer: messages not found in the dead-letter queue")
+var ErrNotFound = errors.New("dlqtool: messages not found in the dead-letter queue")
 
 // Redrive sends the chosen messages back to queueURL with their original body and deletes each
 // from the dead-letter queue after its send succeeded. On a FIFO queue the group is the
 // message's request id and the deduplication id derives from its dead-letter message id, so a
 // message redriven twice (its delete failed) within 5 minutes arrives once. Messages not chosen
 // are made visible again. The error is for a failed receive only; see RedriveResult.Err.
-func (d *DLQ) Redrive(ctx context.Context, queueURL string, sel Selection) (RedriveResult, error) {
+func (d *Queue) Redrive(ctx context.Context, queueURL string, sel Selection) (RedriveResult, error) {
 	var res RedriveResult
 	want := map[string]bool{}
 	for _, id := range sel.IDs {
@@ -101,14 +102,14 @@ func (d *DLQ) Redrive(ctx context.Context, queueURL string, sel Selection) (Redr
 }
 
 // redriveOne sends m to queueURL, then deletes it; it returns whether it was deleted.
-func (d *DLQ) redriveOne(ctx context.Context, queueURL string, m deadletter.Message, res *RedriveResult) bool {
+func (d *Queue) redriveOne(ctx context.Context, queueURL string, m deadletter.Message, res *RedriveResult) bool {
 	in := &sqs.SendMessageInput{QueueUrl: aws.String(queueURL), MessageBody: aws.String(m.Body)}
 	if deadletter.IsFIFO(queueURL) {
 		sum := sha256.Sum256([]byte("redrive\x00" + m.MessageID))
 		in.MessageGroupId = aws.String(groupOf(m))
 		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
 	}
-	_, err := d.Retry.do(ctx, func() error {
+	_, err := d.Retry.Do(ctx, producer.Retryable, func() error {
 		_, err := d.api.SendMessage(ctx, in)
 		return err
 	})
@@ -116,7 +117,7 @@ func (d *DLQ) redriveOne(ctx context.Context, queueURL string, m deadletter.Mess
 		res.Failed = append(res.Failed, RedriveFailure{Message: m, Err: fmt.Errorf("send to %s: %w", queueURL, err)})
 		return false
 	}
-	_, err = d.Retry.do(ctx, func() error {
+	_, err = d.Retry.Do(ctx, producer.Retryable, func() error {
 		_, err := d.api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(d.url), ReceiptHandle: aws.String(m.ReceiptHandle)})
 		return err
 	})

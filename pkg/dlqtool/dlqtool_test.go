@@ -1,4 +1,4 @@
-package producer_test
+package dlqtool_test
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/internal/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
-	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/producer/sqsfake"
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 )
 
 // deadLetter puts n messages into the DLQ as the status-updater would, and returns their
 // original message ids; the clock of the fake is fixed.
-func deadLetter(t *testing.T, n int) (*sqsfake.Fake, *producer.DLQ, []string, time.Time) {
+func deadLetter(t *testing.T, n int) (*sqsfake.Fake, *dlqtool.Queue, []string, time.Time) {
 	t.Helper()
 	fake := sqsfake.New()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
@@ -33,8 +33,8 @@ func deadLetter(t *testing.T, n int) (*sqsfake.Fake, *producer.DLQ, []string, ti
 		fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
 		orig = append(orig, rec.MessageID)
 	}
-	d := producer.NewDLQ(fake, dlqURL)
-	d.Retry = testRetry(&sleeps{})
+	d := dlqtool.New(fake, dlqURL)
+	d.Retry = testRetry()
 	return fake, d, orig, now
 }
 
@@ -154,7 +154,7 @@ func TestInspectReportsFaults(t *testing.T) {
 func TestRedrive(t *testing.T) {
 	tests := []struct {
 		name         string
-		sel          func(dlqIDs, orig []string) producer.Selection
+		sel          func(dlqIDs, orig []string) dlqtool.Selection
 		fault        func(op string, in any) error
 		wantRedriven int
 		wantFailed   int
@@ -163,23 +163,23 @@ func TestRedrive(t *testing.T) {
 		wantLeft     int // in the DLQ
 		wantInQueue  int
 	}{
-		{name: "all", sel: func([]string, []string) producer.Selection { return producer.Selection{All: true} },
+		{name: "all", sel: func([]string, []string) dlqtool.Selection { return dlqtool.Selection{All: true} },
 			wantRedriven: 12, wantLeft: 0, wantInQueue: 12},
-		{name: "by dead-letter id and by original id", sel: func(ids, orig []string) producer.Selection {
-			return producer.Selection{IDs: []string{ids[2], orig[11]}}
+		{name: "by dead-letter id and by original id", sel: func(ids, orig []string) dlqtool.Selection {
+			return dlqtool.Selection{IDs: []string{ids[2], orig[11]}}
 		}, wantRedriven: 2, wantLeft: 10, wantInQueue: 2},
-		{name: "unknown id", sel: func(ids, _ []string) producer.Selection {
-			return producer.Selection{IDs: []string{ids[0], "nope"}}
+		{name: "unknown id", sel: func(ids, _ []string) dlqtool.Selection {
+			return dlqtool.Selection{IDs: []string{ids[0], "nope"}}
 		}, wantRedriven: 1, wantNotFound: []string{"nope"}, wantLeft: 11, wantInQueue: 1},
-		{name: "send throttled once: retried", sel: func([]string, []string) producer.Selection { return producer.Selection{All: true} },
+		{name: "send throttled once: retried", sel: func([]string, []string) dlqtool.Selection { return dlqtool.Selection{All: true} },
 			fault:        onceFor("SendMessage", sqsfake.APIError("ThrottlingException", "", smithy.FaultClient)),
 			wantRedriven: 12, wantLeft: 0, wantInQueue: 12},
-		{name: "send refused: stays in the DLQ", sel: func(ids, _ []string) producer.Selection {
-			return producer.Selection{IDs: ids[:2]}
+		{name: "send refused: stays in the DLQ", sel: func(ids, _ []string) dlqtool.Selection {
+			return dlqtool.Selection{IDs: ids[:2]}
 		}, fault: onceFor("SendMessage", sqsfake.APIError("QueueDoesNotExist", "", smithy.FaultClient)),
 			wantRedriven: 1, wantFailed: 1, wantLeft: 11, wantInQueue: 1},
-		{name: "delete refused: sent, stays in the DLQ", sel: func(ids, _ []string) producer.Selection {
-			return producer.Selection{IDs: ids[:1]}
+		{name: "delete refused: sent, stays in the DLQ", sel: func(ids, _ []string) dlqtool.Selection {
+			return dlqtool.Selection{IDs: ids[:1]}
 		}, fault: onceFor("DeleteMessage", sqsfake.APIError("AccessDenied", "", smithy.FaultClient)),
 			wantFailed: 1, wantSent: true, wantLeft: 12, wantInQueue: 1},
 	}
@@ -205,7 +205,7 @@ func TestRedrive(t *testing.T) {
 			if (res.Err() != nil) != (tt.wantFailed > 0 || len(tt.wantNotFound) > 0) {
 				t.Fatalf("Err() = %v", res.Err())
 			}
-			if len(tt.wantNotFound) > 0 && !errors.Is(res.Err(), producer.ErrNotFound) {
+			if len(tt.wantNotFound) > 0 && !errors.Is(res.Err(), dlqtool.ErrNotFound) {
 				t.Fatalf("Err() = %v, want ErrNotFound", res.Err())
 			}
 			if got := len(fake.Messages(dlqURL)); got != tt.wantLeft {
@@ -254,7 +254,7 @@ func TestRedriveToFIFO(t *testing.T) {
 		}
 		return nil
 	}
-	res, err := d.Redrive(context.Background(), fifoURL, producer.Selection{All: true})
+	res, err := d.Redrive(context.Background(), fifoURL, dlqtool.Selection{All: true})
 	if err != nil || res.Err() != nil {
 		t.Fatal(err, res.Err())
 	}
@@ -274,7 +274,7 @@ func TestRedriveReceiveFails(t *testing.T) {
 		}
 		return nil
 	}
-	if _, err := d.Redrive(context.Background(), queueURL, producer.Selection{All: true}); err == nil {
+	if _, err := d.Redrive(context.Background(), queueURL, dlqtool.Selection{All: true}); err == nil {
 		t.Fatal("no error for a failed receive")
 	}
 }

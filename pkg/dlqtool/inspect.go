@@ -1,4 +1,4 @@
-package producer
+package dlqtool
 
 import (
 	"context"
@@ -11,14 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
+	"github.com/trainstatus/trainstatus/pkg/producer"
+	"github.com/trainstatus/trainstatus/pkg/retry"
 )
 
-// EnvDeadLetterQueueURL names the environment variable that holds the dead-letter queue URL
-// (the status-updater reads the same one).
-const EnvDeadLetterQueueURL = "DEAD_LETTER_QUEUE_URL"
-
-// DLQ reads and redrives the dead-letter queue.
-type DLQ struct {
+// Queue reads and redrives one dead-letter queue.
+type Queue struct {
 	api SQSAPI
 	url string
 	// Visibility is how long a listed message stays hidden if releasing it at the end of the
@@ -28,23 +26,24 @@ type DLQ struct {
 	// nothing new ends the listing. 1 s by default; 0 is short polling, which may miss messages.
 	Wait time.Duration
 	// Max bounds the number of messages one listing or redrive looks at; 10000 by default.
-	Max   int
-	Retry Retry // for the sends of Redrive
+	Max int
+	// Retry bounds the retries of each send and delete of Redrive; producer.DefaultRetry by default.
+	Retry retry.Policy
 }
 
-// NewDLQ returns a DLQ for the queue at url with the defaults above.
-func NewDLQ(api SQSAPI, url string) *DLQ {
-	return &DLQ{api: api, url: url, Visibility: 30 * time.Second, Wait: time.Second, Max: 10000, Retry: DefaultRetry}
+// New returns a Queue for the dead-letter queue at url with the defaults above.
+func New(api SQSAPI, url string) *Queue {
+	return &Queue{api: api, url: url, Visibility: 30 * time.Second, Wait: time.Second, Max: 10000, Retry: producer.DefaultRetry}
 }
 
 // URL returns the dead-letter queue's URL.
-func (d *DLQ) URL() string { return d.url }
+func (d *Queue) URL() string { return d.url }
 
 // scan receives every message of the queue once (up to Max), calling visit for each; visit
 // returns whether the message was deleted, and whether to go on. At the end every message
 // received and not deleted is made visible again. Errors are given to visit's caller through
 // onErr, which returns whether to go on.
-func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted, more bool), onErr func(error) bool) {
+func (d *Queue) scan(ctx context.Context, visit func(deadletter.Message) (deleted, more bool), onErr func(error) bool) {
 	held := map[string]string{} // message id -> receipt handle, of messages to release
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -64,7 +63,7 @@ func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted,
 			MessageSystemAttributeNames: deadletter.SystemAttributeNames,
 		})
 		if err != nil {
-			onErr(fmt.Errorf("producer: receive from dead-letter queue %s: %w", d.url, err))
+			onErr(fmt.Errorf("dlqtool: receive from dead-letter queue %s: %w", d.url, err))
 			return
 		}
 		var fresh []types.Message
@@ -79,7 +78,7 @@ func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted,
 		for _, raw := range fresh {
 			id := aws.ToString(raw.MessageId)
 			m, err := deadletter.Parse(raw)
-			if err != nil && !onErr(fmt.Errorf("producer: dead-letter message %s: %w", id, err)) {
+			if err != nil && !onErr(fmt.Errorf("dlqtool: dead-letter message %s: %w", id, err)) {
 				return
 			}
 			deleted, more := visit(m)
@@ -97,7 +96,7 @@ func (d *DLQ) scan(ctx context.Context, visit func(deadletter.Message) (deleted,
 }
 
 // release makes the held messages visible again at once.
-func (d *DLQ) release(ctx context.Context, held map[string]string) error {
+func (d *Queue) release(ctx context.Context, held map[string]string) error {
 	var entries []types.ChangeMessageVisibilityBatchRequestEntry
 	flush := func() error {
 		if len(entries) == 0 {
@@ -106,10 +105,10 @@ func (d *DLQ) release(ctx context.Context, held map[string]string) error {
 		out, err := d.api.ChangeMessageVisibilityBatch(ctx, &sqs.ChangeMessageVisibilityBatchInput{QueueUrl: aws.String(d.url), Entries: entries})
 		entries = entries[:0]
 		if err != nil {
-			return fmt.Errorf("producer: release dead-letter messages (they reappear after %v): %w", d.Visibility, err)
+			return fmt.Errorf("dlqtool: release dead-letter messages (they reappear after %v): %w", d.Visibility, err)
 		}
 		if len(out.Failed) > 0 {
-			return fmt.Errorf("producer: release %d dead-letter messages (they reappear after %v): %s", len(out.Failed), d.Visibility, aws.ToString(out.Failed[0].Message))
+			return fmt.Errorf("dlqtool: release %d dead-letter messages (they reappear after %v): %s", len(out.Failed), d.Visibility, aws.ToString(out.Failed[0].Message))
 		}
 		return nil
 	}
@@ -130,7 +129,7 @@ func (d *DLQ) release(ctx context.Context, held map[string]string) error {
 // documentation). A message whose attributes cannot all be read is yielded with an error
 // matching deadletter.ErrMalformed, then the message itself; a failed receive ends the listing
 // with an error; a failed release is reported last.
-func (d *DLQ) Inspect(ctx context.Context) iter.Seq2[deadletter.Message, error] {
+func (d *Queue) Inspect(ctx context.Context) iter.Seq2[deadletter.Message, error] {
 	return func(yield func(deadletter.Message, error) bool) {
 		stopped := false
 		d.scan(ctx,
