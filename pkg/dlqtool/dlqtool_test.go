@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,5 +277,34 @@ func TestRedriveReceiveFails(t *testing.T) {
 	}
 	if _, err := d.Redrive(context.Background(), queueURL, dlqtool.Selection{All: true}); err == nil {
 		t.Fatal("no error for a failed receive")
+	}
+}
+
+// TestRedriveRefusesReplacedBodies: a dead letter whose body was replaced (empty) or cut (too
+// large) is never sent back; it stays in the dead-letter queue, named in the result.
+func TestRedriveRefusesReplacedBodies(t *testing.T) {
+	cases := []struct {
+		name string
+		body string
+	}{
+		{"empty body", ""},
+		{"cut body", strings.Repeat("x", 300<<10)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, d, _, now := deadLetter(t, 1)
+			in := deadletter.SendInput(dlqURL, deadletter.Record{Body: tc.body, Reason: "invalid event: body", MessageID: "orig-x", ReceiveCount: 1, FailedAt: now})
+			fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
+			res, err := d.Redrive(context.Background(), queueURL, dlqtool.Selection{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Redriven) != 1 || len(res.Failed) != 1 || !errors.Is(res.Failed[0].Err, dlqtool.ErrNotVerbatim) || res.Failed[0].Sent {
+				t.Fatalf("redriven %d, failed %+v; want the original redriven and the replaced one refused, unsent", len(res.Redriven), res.Failed)
+			}
+			if left, sent := len(fake.Messages(dlqURL)), len(fake.Messages(queueURL)); left != 1 || sent != 1 {
+				t.Errorf("%d left in the DLQ, %d sent; want 1 and 1", left, sent)
+			}
+		})
 	}
 }

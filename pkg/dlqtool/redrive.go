@@ -52,6 +52,11 @@ func (r RedriveResult) Err() error {
 	return errors.Join(errs...)
 }
 
+// ErrNotVerbatim: the dead-letter message does not hold the original body (it was empty, or too
+// large to dead-letter beside its reason, and was replaced or cut: see pkg/deadletter), so sending
+// it back would send something the job never sent. It stays in the dead-letter queue.
+var ErrNotVerbatim = errors.New("dlqtool: the dead-letter body is not the original message's; it cannot be redriven")
+
 // ErrNotFound matches the error of RedriveResult.Err when chosen ids were not in the queue.
 var ErrNotFound = errors.New("dlqtool: messages not found in the dead-letter queue")
 
@@ -103,6 +108,11 @@ func (d *Queue) Redrive(ctx context.Context, queueURL string, sel Selection) (Re
 
 // redriveOne sends m to queueURL, then deletes it; it returns whether it was deleted.
 func (d *Queue) redriveOne(ctx context.Context, queueURL string, m deadletter.Message, res *RedriveResult) bool {
+	if !m.Verbatim() {
+		res.Failed = append(res.Failed, RedriveFailure{Message: m, Err: fmt.Errorf("%w (original size %d bytes, sha256 %s)",
+			ErrNotVerbatim, m.OriginalBodySize, m.OriginalBodySHA256)})
+		return false
+	}
 	in := &sqs.SendMessageInput{QueueUrl: aws.String(queueURL), MessageBody: aws.String(m.Body)}
 	if deadletter.IsFIFO(queueURL) {
 		sum := sha256.Sum256([]byte("redrive\x00" + m.MessageID))
