@@ -1,7 +1,9 @@
 # make demo (issue 8): one command on a fresh clone. It installs and builds what is missing (the
-# targets of the other mk files, each idempotent and printing its progress), then runs
-# local/cmd/demo: the local stack in process on free ports, a sign-up, a simulated training job
-# reporting through the CLI binary while `trainstatus watch` draws it, a checked report, and a
+# targets of the other mk files, each idempotent and printing its progress; Chromium from
+# mk/browser.mk), then runs local/cmd/demo: the local stack in process on free ports, a sign-up,
+# a simulated training job reporting through the CLI binary while `trainstatus watch` draws it,
+# a checked report (the API, the dead-letter queue, the email, a second user's job of the same
+# name), a screenshot of the tracker page on the finished job (build/demo/job-page.png), and a
 # teardown that checks no process or port is left. It exits non-zero if a check fails.
 
 TRAINSTATUS_CLI := $(BUILD)/host/trainstatus
@@ -16,7 +18,7 @@ demo:
 	$(MAKE) --no-print-directory demo-prepare; \
 	$(DEMO) -cli $(TRAINSTATUS_CLI) -prepared-ms $$(( ($$(date +%s%N) - start) / 1000000 ))
 
-demo-prepare: build-host local-deps dynamodb-local trainstatus-cli demo-bin
+demo-prepare: build-host local-deps dynamodb-local chromium trainstatus-cli demo-bin
 
 ## trainstatus-cli: the producer CLI for this machine.
 trainstatus-cli:

@@ -64,7 +64,7 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 		Mailer:  SES{Client: sesv2.NewFromConfig(cfg), From: env[deploy.NotificationSenderVar.Name]},
 		Page:    env[deploy.TrackerURLVar.Name],
 		Log:     log,
-		Metrics: emf.New(os.Stdout, emf.Namespace, deploy.StatusNotifier),
+		Metrics: emf.New(os.Stdout, emf.Namespace, emf.FunctionName(deploy.StatusNotifier)),
 		Now:     time.Now,
 	}, nil
 }

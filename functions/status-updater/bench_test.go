@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
@@ -55,7 +57,7 @@ func benchHandler(client ddb.API, table string, concurrency int) *Handler {
 		Applier:     tracker.New(t, 0, tracker.WithClock(func() time.Time { return now })),
 		DeadLetters: noQueue{}, DeadLetterURL: "http://127.0.0.1:1/000000000000/none",
 		Log:         slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Metrics:     NewMetricsWriter(io.Discard, "trainstatus", "status-updater"),
+		Metrics:     emf.New(io.Discard, emf.Namespace, deploy.StatusUpdater),
 		Concurrency: concurrency, Margin: time.Second,
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -33,7 +34,7 @@ type Handler struct {
 	DeadLetters   MessageSender
 	DeadLetterURL string
 	Log           *slog.Logger
-	Metrics       *MetricsWriter
+	Metrics       *emf.Writer
 	// Concurrency bounds how many jobs are worked on at once.
 	Concurrency int
 	// Margin is the time kept free before the invocation's deadline: no message is started
@@ -107,7 +108,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: ev.Records[i].MessageId})
 		}
 	}
-	h.Metrics.Write(counts, len(ev.Records), time.Since(start))
+	writeMetrics(h.Metrics, counts, len(ev.Records), time.Since(start))
 	if misconfigured != nil {
 		log.Error("function is misconfigured; failing the whole batch", "error", misconfigured.Error())
 		return events.SQSEventResponse{}, misconfigured

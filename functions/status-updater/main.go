@@ -21,6 +21,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
@@ -48,7 +49,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := awsconfig.Load(ctx, limits)
+	cfg, err := awsconfig.FromEnv(limits)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 		DeadLetters:   sqs.NewFromConfig(cfg),
 		DeadLetterURL: s.deadLetterURL,
 		Log:           log,
-		Metrics:       NewMetricsWriter(os.Stdout, "trainstatus", os.Getenv("AWS_LAMBDA_FUNCTION_NAME")),
+		Metrics:       emf.New(os.Stdout, emf.Namespace, emf.FunctionName(deploy.StatusUpdater)),
 		Concurrency:   s.concurrency,
 		Margin:        deadlineMargin,
 		MaxReceives:   deploy.MaxReceiveCount,

@@ -26,6 +26,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
@@ -174,7 +175,7 @@ func newFixture(t *testing.T) *fixture {
 		Applier:     tracker.New(table, 0, tracker.WithClock(func() time.Time { return now })),
 		DeadLetters: f.queue, DeadLetterURL: dlqURL,
 		Log:         slog.New(slog.NewJSONHandler(f.logs, nil)),
-		Metrics:     NewMetricsWriter(f.metrics, "trainstatus", deploy.StatusUpdater),
+		Metrics:     emf.New(f.metrics, emf.Namespace, deploy.StatusUpdater),
 		Concurrency: 4, Margin: 200 * time.Millisecond, MaxReceives: deploy.MaxReceiveCount,
 	}
 	return f

@@ -20,6 +20,7 @@ var binaries = []struct{ name, pkg string }{
 	{"status-updater", "./functions/status-updater"},
 	{"user-signup", "./functions/user-signup"},
 	{"status-query", "./functions/status-query"},
+	{"status-notifier", "./functions/status-notifier"},
 }
 
 func repoRoot(b *testing.B) string {
@@ -103,6 +104,7 @@ func startToReady(b *testing.B, api *runtimeAPI, path, name string) time.Duratio
 		"STATUS_TABLE_NAME=status", "USER_TABLE_NAME=users",
 		"DEAD_LETTER_QUEUE_URL=http://127.0.0.1:1/000000000000/dlq",
 		"CURSOR_SECRET=0123456789abcdef0123456789abcdef",
+		"NOTIFICATION_SENDER=noreply@example.com", "TRACKER_URL=http://127.0.0.1:1/",
 		"HOME=" + b.TempDir(),
 	}
 	start := time.Now()

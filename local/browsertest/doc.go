@@ -10,10 +10,11 @@
 // each scenario runs in a fresh browser context (its own storage) with its own users, and asserts
 // what is on the screen: sign-up, confirm and sign-in; a job sent with pkg/producer advancing
 // live to SUCCESS; a FAILED job's error; stalled; the ETA; paging and the status filter; "no such
-// job" for another user's job; a refreshed token; "reconnecting" and recovery; sign-out; the
-// email notifications toggle; keyboard only. axe-core (npm, pinned in mk/browser.mk) checks the
-// sign-in, list and job pages, light and dark, for serious or critical violations. Screenshots of
-// the list and a job page at desktop and phone widths go to build/screenshots/.
+// job" for another user's job; a refreshed token; "reconnecting" and recovery; sign-out (the
+// refresh token revoked); the email notifications toggle; keyboard only. axe-core (npm, pinned
+// in mk/browser.mk) checks the sign-in, list and job pages, light and dark, for serious or
+// critical violations. Screenshots of the list and a job page at desktop and phone widths (and
+// the job page dark) go to build/screenshots/.
 //
 // The page's poll intervals are shortened with its pollMs query parameter (see web/static/config.js)
 // so the tests never wait for the real 2 s / 10 s. The benchmarks (make bench-e2e) measure the

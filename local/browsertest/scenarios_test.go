@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/png"
 	"os"
@@ -363,6 +364,7 @@ func TestSignOut(t *testing.T) {
 	u := e.newUser(t, "leaver")
 	ctx := e.tab(t, time.Minute)
 	e.signIn(t, ctx, u, "/")
+	refresh := eval[string](t, ctx, `sessionStorage.getItem('trainstatus.refresh')`)
 	do(t, ctx, chromedp.Click(chromedp.CSS(`#signout`)))
 	waitText(t, ctx, "main h1", "Sign in")
 	waitJS(t, ctx, "the account bar hidden and the session gone", `document.getElementById('account').hidden && sessionStorage.length === 0`)
@@ -370,6 +372,24 @@ func TestSignOut(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(e.pageURL("/")))
 	waitText(t, ctx, "main h1", "Sign in")
 	waitJS(t, ctx, "still signed out after a reload", `document.getElementById('account').hidden && !!document.querySelector('form.auth')`)
+
+	// The page revoked the refresh token: Cognito refuses it (the revoke is sent without waiting,
+	// so this waits for it, bounded).
+	c := cognito.NewClient(e.state.CognitoEndpoint)
+	deadline := time.Now().Add(waitFor)
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	for ; ; <-tick.C {
+		_, err := c.InitiateAuth(context.Background(), &cip.InitiateAuthInput{ClientId: aws.String(e.state.ClientID),
+			AuthFlow: types.AuthFlowTypeRefreshTokenAuth, AuthParameters: map[string]string{"REFRESH_TOKEN": refresh}})
+		var refused *types.NotAuthorizedException
+		if errors.As(err, &refused) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the refresh token still works after sign-out (err %v)", err)
+		}
+	}
 }
 
 // TestEmailNotificationsToggle: the header's toggle reads and writes /me/preferences, and the

@@ -1,5 +1,5 @@
 // Package cognito runs cognito-local (npm) on Node 22 as the stack's user pool: it writes its
-// .cognito/config.json (Lambda endpoint, PostConfirmation trigger, issuer, 127.0.0.1 and port),
+// .cognito/config.json (Lambda endpoint, PostConfirmation and PostAuthentication triggers, issuer, 127.0.0.1 and port),
 // starts it with a fresh database, and creates the user pool and app client.
 //
 // Facts this relies on (cognito-local 5.3.0): the ID token has iss=<IssuerDomain>/<poolId>,
@@ -24,12 +24,15 @@ import (
 	"github.com/trainstatus/trainstatus/local/proc"
 )
 
-// Config says where cognito-local runs and which function its PostConfirmation trigger invokes.
+// Config says where cognito-local runs and which functions its triggers invoke.
 type Config struct {
 	Addr             string // 127.0.0.1:port; "" picks a free port
 	Dir              string // working directory; its .cognito/db is wiped at start
 	LambdaEndpoint   string // the local Lambda Invoke API, e.g. http://127.0.0.1:3001
 	PostConfirmation string // function name, e.g. user-signup; "" for no trigger
+	// PostAuthentication runs at each sign-in (USER_PASSWORD_AUTH); "" for no trigger.
+	// cognito-local ignores its error, where Cognito would fail the sign-in.
+	PostAuthentication string
 }
 
 // Server is a running cognito-local.
@@ -91,6 +94,9 @@ func writeConfig(cfg Config, host string, port int, endpoint string) error {
 	triggers := map[string]string{}
 	if cfg.PostConfirmation != "" {
 		triggers["PostConfirmation"] = cfg.PostConfirmation
+	}
+	if cfg.PostAuthentication != "" {
+		triggers["PostAuthentication"] = cfg.PostAuthentication
 	}
 	conf := map[string]any{
 		"LambdaClient": map[string]any{

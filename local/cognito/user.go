@@ -33,6 +33,13 @@ func SignUp(ctx context.Context, endpoint, dir string, pool Pool, email, passwor
 	if _, err := c.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: &pool.ClientID, Username: &email, ConfirmationCode: &code}); err != nil {
 		return User{}, fmt.Errorf("confirming %s: %w", email, err)
 	}
+	return LogIn(ctx, endpoint, pool, email, password)
+}
+
+// LogIn signs a confirmed user in with USER_PASSWORD_AUTH, which runs the PostAuthentication
+// trigger.
+func LogIn(ctx context.Context, endpoint string, pool Pool, email, password string) (User, error) {
+	c := NewClient(endpoint)
 	auth, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &pool.ClientID, AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": email, "PASSWORD": password}})
 	if err != nil {

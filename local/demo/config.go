@@ -3,8 +3,10 @@ package demo
 import (
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
+	"github.com/trainstatus/trainstatus/local/deps"
 	"github.com/trainstatus/trainstatus/local/stack"
 )
 
@@ -22,6 +24,9 @@ type Config struct {
 	Owner, Other string
 	// WatchInterval is how often `trainstatus watch` polls the API.
 	WatchInterval time.Duration
+	// Screenshot is where the PNG of the tracker page on the finished job goes; default
+	// <repository>/build/demo/job-page.png.
+	Screenshot string
 }
 
 // StackConfig is the stack of the demo: free ports everywhere, so it runs beside `make up` or
@@ -43,6 +48,13 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WatchInterval <= 0 {
 		c.WatchInterval = 250 * time.Millisecond
+	}
+	if c.Screenshot == "" {
+		root := c.Stack.Root
+		if root == "" {
+			root, _ = deps.RepoRoot() // "" (the working directory) outside the repository
+		}
+		c.Screenshot = filepath.Join(root, "build", "demo", "job-page.png")
 	}
 	return c
 }

@@ -4,28 +4,34 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
 // jobRun is the simulated job once sent.
 type jobRun struct {
 	id    string
 	sched schedule
+	// seen are the bodies the API gave while the job ran (observe).
+	seen []statusapi.Job
+	// finalSent is when `trainstatus send` of the final event returned: the email is timed from it.
+	finalSent time.Time
 }
 
 // runJob sends STARTED, waits until the API shows the job, then sends the rest of the plan on
 // its schedule while `trainstatus watch` draws the job's progress, until SUCCESS.
 func (d *demo) runJob(ctx context.Context, c cli, api, token, sub string) (jobRun, error) {
 	j := jobRun{id: "demo-" + time.Now().UTC().Format("20060102-150405") + "-" + randomHex(3)}
-	intruder := "intruder-" + randomHex(4)
 	d.section(fmt.Sprintf("training job %s, reporting through `trainstatus send` (one process per event):", j.id))
 	for i, p := range plan {
 		d.printf("    %d. %s\n", i+1, p.label)
 	}
 	j.sched.started = time.Now()
-	if _, err := c.run(ctx, j.sched.sendArgs(0, j.id, sub, intruder)...); err != nil {
+	if _, err := c.run(ctx, j.sched.sendArgs(0, j.id, sub)...); err != nil {
 		return j, err
 	}
 	if err := waitVisible(ctx, api, token, j.id, 20*time.Second); err != nil {
@@ -41,21 +47,32 @@ func (d *demo) runJob(ctx context.Context, c cli, api, token, sub string) (jobRu
 	if err := watch.Start(); err != nil {
 		return j, fmt.Errorf("starting trainstatus watch: %w", err)
 	}
+	observed := make(chan []statusapi.Job, 1)
+	go func() { observed <- observe(wctx, api, token, j.id, d.cfg.WatchInterval) }()
 	sent := make(chan error, 1)
-	go func() { sent <- d.sendRest(wctx, c, j, sub, intruder) }()
+	go func() {
+		err := d.sendRest(wctx, c, &j, sub)
+		if err != nil {
+			cancel() // the job will not finish: stop watching it
+		}
+		sent <- err
+	}()
 	werr := watch.Wait()
 	if werr != nil {
 		cancel() // no one is watching: stop sending
 		werr = fmt.Errorf("trainstatus watch: %w", werr)
 	}
-	if serr := <-sent; serr != nil && werr == nil {
-		return j, serr
+	serr := <-sent
+	cancel()
+	j.seen = <-observed
+	if serr != nil && !errors.Is(serr, context.Canceled) {
+		return j, serr // the cause; watch was stopped because of it
 	}
 	return j, werr
 }
 
 // sendRest sends plan[1:] at their times.
-func (d *demo) sendRest(ctx context.Context, c cli, j jobRun, sub, intruder string) error {
+func (d *demo) sendRest(ctx context.Context, c cli, j *jobRun, sub string) error {
 	for i := 1; i < len(plan); i++ {
 		t := time.NewTimer(time.Until(j.sched.base.Add(plan[i].sendAt)))
 		select {
@@ -64,8 +81,11 @@ func (d *demo) sendRest(ctx context.Context, c cli, j jobRun, sub, intruder stri
 			return ctx.Err()
 		case <-t.C:
 		}
-		if _, err := c.run(ctx, j.sched.sendArgs(i, j.id, sub, intruder)...); err != nil {
+		if _, err := c.run(ctx, j.sched.sendArgs(i, j.id, sub)...); err != nil {
 			return fmt.Errorf("sending %q: %w", plan[i].label, err)
+		}
+		if plan[i].status.Final() {
+			j.finalSent = time.Now()
 		}
 	}
 	return nil
@@ -73,18 +93,25 @@ func (d *demo) sendRest(ctx context.Context, c cli, j jobRun, sub, intruder stri
 
 // waitVisible polls the API until it answers 200 for the job.
 func waitVisible(ctx context.Context, api, token, id string, limit time.Duration) error {
+	_, err := waitJob(ctx, api, token, id, limit, func([]byte) bool { return true })
+	return err
+}
+
+// waitJob polls the API every 100 ms until it answers 200 for the job with a body that done
+// accepts, and returns that answer.
+func waitJob(ctx context.Context, api, token, id string, limit time.Duration, done func(body []byte) bool) (answer, error) {
 	deadline := time.Now().Add(limit)
 	for {
 		a, err := get(ctx, api, jobPath(id), token, "")
-		if err == nil && a.code == http.StatusOK {
-			return nil
+		if err == nil && a.code == http.StatusOK && done(a.body) {
+			return a, nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("job %s not visible through the API after %s (last answer %d %s, %v)", id, limit, a.code, a.body, err)
+			return a, fmt.Errorf("job %s not shown as expected by the API after %s (last answer %d %s, %v)", id, limit, a.code, a.body, err)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return a, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

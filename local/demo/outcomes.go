@@ -8,16 +8,20 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // outcomes counts what status-updater did with each message of a job, read from its own log
 // lines as the stack forwards them (proc "status-updater-N", attribute "record").
 type outcomes struct {
-	mu     sync.Mutex
-	counts map[string]map[string]int // request_id -> outcome -> messages
+	mu      sync.Mutex
+	counts  map[string]map[string]int // request_id -> outcome -> messages
+	changed chan struct{}             // closed (and replaced) at each count
 }
 
-func newOutcomes() *outcomes { return &outcomes{counts: map[string]map[string]int{}} }
+func newOutcomes() *outcomes {
+	return &outcomes{counts: map[string]map[string]int{}, changed: make(chan struct{})}
+}
 
 // note reads one function log record.
 func (o *outcomes) note(raw json.RawMessage) {
@@ -35,6 +39,8 @@ func (o *outcomes) note(raw json.RawMessage) {
 		o.counts[rec.RequestID] = map[string]int{}
 	}
 	o.counts[rec.RequestID][rec.Outcome]++
+	close(o.changed)
+	o.changed = make(chan struct{})
 }
 
 // of returns the counts of one job.
@@ -46,6 +52,29 @@ func (o *outcomes) of(id string) map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// wait returns the counts of job id once done accepts them, or when limit has passed or ctx
+// ends (then whatever was counted). It wakes on each counted outcome, not on a timer.
+func (o *outcomes) wait(ctx context.Context, id string, done func(map[string]int) bool, limit time.Duration) map[string]int {
+	timeout := time.NewTimer(limit)
+	defer timeout.Stop()
+	for {
+		o.mu.Lock()
+		changed := o.changed
+		o.mu.Unlock()
+		counts := o.of(id)
+		if done(counts) {
+			return counts
+		}
+		select {
+		case <-changed:
+		case <-timeout.C:
+			return counts
+		case <-ctx.Done():
+			return counts
+		}
+	}
 }
 
 // format writes counts as "applied 6, duplicate 1, invalid 1", in a stable order.

@@ -8,7 +8,7 @@ import (
 func TestFindDeadLetter(t *testing.T) {
 	out := `{"message_id":"m1","request_id":"job-0","reason":"bad json","receive_count":1,"body":"{"}
 not json
-{"message_id":"m2","request_id":"job-1","reason":"user_id does not own this request","receive_count":2,"body":"{}"}
+{"message_id":"m2","request_id":"job-1","reason":"tracker: event_time is older than the retention: 2025-11-25T09:00:00.000000Z is more than 90 days before the clock (2026-11-25T09:00:00.000000Z)","receive_count":2,"body":"{}"}
 `
 	tests := []struct {
 		id, wantMessage string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
 // ErrFailed is returned by Run when an expectation of the report failed.
@@ -61,7 +62,8 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 func (d *demo) run(ctx context.Context) error {
-	d.section("starting the local stack: DynamoDB Local, fauxqs (SQS), cognito-local, the three functions under the Lambda emulator, the HTTP API")
+	d.section(fmt.Sprintf("starting the local stack: DynamoDB Local (with the status table's stream), fauxqs (SQS), cognito-local, "+
+		"aws-ses-v2-local (SES), the %d functions under the Lambda emulator, the HTTP API with the tracker page", len(deploy.Functions)))
 	if err := d.timedErr("stack", func() error { return d.startStack(ctx) }); err != nil {
 		return err
 	}
@@ -90,7 +92,13 @@ func (d *demo) run(ctx context.Context) error {
 	}
 
 	d.section("report")
-	return d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j) })
+	if err := d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j) }); err != nil {
+		return err
+	}
+
+	d.section("the tracker page")
+	d.timed("page screenshot", func() { d.screenshot(ctx, owner, j) })
+	return nil
 }
 
 // startStack starts the stack, its log going to cfg.Log and to the outcome counter.
@@ -105,7 +113,7 @@ func (d *demo) startStack(ctx context.Context) error {
 	}
 	d.st = st
 	s := st.State
-	d.printf("    HTTP API %s · SQS %s · Cognito %s · DynamoDB %s\n", s.HTTPEndpoint, s.SQSEndpoint, s.CognitoEndpoint, s.DynamoDBEndpoint)
+	d.printf("    HTTP API and page %s · SQS %s · Cognito %s · DynamoDB %s · SES %s\n", s.HTTPEndpoint, s.SQSEndpoint, s.CognitoEndpoint, s.DynamoDBEndpoint, s.SESEndpoint)
 	d.printf("    tables %s, %s · queue %s with its dead-letter queue · user pool %s\n", s.StatusTable, s.UserTable, lastPart(s.QueueURL), s.UserPoolID)
 	return nil
 }

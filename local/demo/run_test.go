@@ -13,68 +13,78 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trainstatus/trainstatus/local/browsertest"
 	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
-	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
 
-// buildAll builds the three functions and the CLI into a folder, as make demo does (with its
-// flags, so that the build cache serves them).
-func buildAll(t *testing.T) (buildHost, cli string) {
+// buildCLI builds the trainstatus CLI into a folder, as make demo does.
+func buildCLI(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	build := func(out, pkg string, tags ...string) {
-		args := append([]string{"build", "-o", out}, tags...)
-		cmd := exec.Command("go", append(args, "github.com/trainstatus/trainstatus/"+pkg)...)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
-		}
+	out := filepath.Join(t.TempDir(), "trainstatus")
+	cmd := exec.Command("go", "build", "-o", out, "github.com/trainstatus/trainstatus/cmd/trainstatus")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build cmd/trainstatus: %v\n%s", err, b)
 	}
-	for _, spec := range deploy.Functions {
-		fn := spec.Name
-		build(filepath.Join(dir, "host", fn, "bootstrap"), "functions/"+fn, "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w")
-	}
-	build(filepath.Join(dir, "trainstatus"), "cmd/trainstatus")
-	return filepath.Join(dir, "host"), filepath.Join(dir, "trainstatus")
+	return out
 }
 
 // config is the demo's configuration for a test: the shared DynamoDB Local of `make test` if
-// there is one (with tables of its own), else the stack's own.
+// there is one (with tables of its own), else the stack's own; the screenshot in a temporary
+// folder.
 func config(t *testing.T, buildHost, cli string, out io.Writer) Config {
 	s := StackConfig()
 	s.BuildHost = buildHost
 	if s.DynamoDBEndpoint = os.Getenv(ddbtest.EnvEndpoint); s.DynamoDBEndpoint != "" {
 		s.StatusTable, s.UserTable = ddbtest.TableName(t), ddbtest.TableName(t)
 	}
-	return Config{Stack: s, CLI: cli, Out: out, Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	return Config{Stack: s, CLI: cli, Out: out, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Screenshot: filepath.Join(t.TempDir(), "job-page.png")}
 }
 
-// TestRun runs the whole demo against the real emulators and functions, then runs it again
-// with a CLI that fails, which must fail the demo and still tear everything down.
+// TestRun runs the whole demo against the real emulators, functions and browser, then runs it
+// again with a CLI that fails, which must fail the demo and still tear everything down. The
+// bootstraps are $TRAINSTATUS_BUILD_HOST's when `make test` built them, else built here.
 func TestRun(t *testing.T) {
 	testenv.Tools(t)
-	buildHost, cli := buildAll(t)
+	if _, err := browsertest.Chromium(); err != nil {
+		t.Fatal(err)
+	}
+	buildHost, cli := testenv.Bootstraps(t), buildCLI(t)
 
 	t.Run("passes", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := Run(context.Background(), config(t, buildHost, cli, &out)); err != nil {
+		cfg := config(t, buildHost, cli, &out)
+		if err := Run(context.Background(), cfg); err != nil {
 			t.Fatalf("Run: %v\n%s", err, out.String())
 		}
 		s := out.String()
-		if n := strings.Count(s, "\n  ok    "); n != 9 || strings.Contains(s, "FAIL") || !strings.Contains(s, "demo passed") {
-			t.Errorf("%d checks passed, want 9 and no failure:\n%s", n, s)
+		if n := strings.Count(s, "\n  ok    "); n != 13 || strings.Contains(s, "FAIL") || !strings.Contains(s, "demo passed") {
+			t.Errorf("%d checks passed, want 13 and no failure:\n%s", n, s)
 		}
 		// Not a terminal: watch writes one line per change, in order, ending with SUCCESS.
 		bar := regexp.MustCompile(`(?m)^demo-\S+  \[[#.]{24}\] +(\d+)%  (\S+)`).FindAllStringSubmatch(s, -1)
 		if len(bar) < 2 || bar[0][2] != "STARTED" || bar[len(bar)-1][1] != "100" || bar[len(bar)-1][2] != "SUCCESS" {
 			t.Errorf("progress lines %q", bar)
 		}
-		for _, want := range []string{"304 Not Modified", "404 Not Found", "401 Unauthorized", "reason: user_id does not own this request",
-			"every child process ended", "no port left bound", "timings: stack "} {
+		id := regexp.MustCompile(`training job (demo-\S+),`).FindStringSubmatch(s)
+		if id == nil {
+			t.Fatalf("no job id in the output:\n%s", s)
+		}
+		for _, want := range []string{"304 Not Modified", "404 Not Found", "401 Unauthorized",
+			"reason: " + tracker.ErrExpiredEvent.Error(), "expired 1",
+			"subject: " + id[1] + " succeeded in ", "to:      ada@example.com\n", "link:    http://127.0.0.1:",
+			"/jobs/" + id[1] + "\n", "runs his own " + id[1] + " (the same request_id)", `"status":"IN_PROGRESS","timestamp":`,
+			"ada@example.com still sees her own " + id[1] + ": 304 Not Modified",
+			"screenshot (1280x", "every child process ended", "no port left bound", "timings: stack "} {
 			if !strings.Contains(s, want) {
 				t.Errorf("output lacks %q", want)
 			}
+		}
+		if w, _, err := pngSize(cfg.Screenshot); err != nil || w != screenWidth {
+			t.Errorf("screenshot: %d px wide, %v", w, err)
 		}
 	})
 

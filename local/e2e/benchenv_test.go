@@ -17,6 +17,8 @@ type benchEnv struct {
 	name  string // how sub-benchmarks name it: window=1s, window=0s, external
 	state stack.State
 	user  user
+
+	stack *stack.Stack // the in-process stack; nil for an external one
 }
 
 var (
@@ -83,7 +85,7 @@ func inProcessEnv(b *testing.B, window time.Duration) *benchEnv {
 		b.Fatalf("starting the local stack: %v", err)
 	}
 	benchStops = append(benchStops, func() error { return errors.Join(closeStack(st)...) })
-	e := &benchEnv{name: name, state: st.State}
+	e := &benchEnv{name: name, state: st.State, stack: st}
 	e.user = signUp(b, st.State, fmt.Sprintf("bench-%d@example.com", len(benchEnvs)))
 	benchEnvs[name] = e
 	return e

@@ -2,10 +2,10 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -21,6 +21,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
@@ -32,6 +33,9 @@ import (
 // after one failure a request's later messages are not tried), so a message is redelivered only
 // after its invocation reported it, and short enough for a quick test.
 const visibilityTimeout = 8 * time.Second
+
+// sesFailures is how many of status-notifier's first SendEmail calls the SES proxy fails.
+const sesFailures = 2
 
 // TestEndToEnd drives the whole local stack from the outside; see the package documentation.
 func TestEndToEnd(t *testing.T) {
@@ -46,20 +50,37 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	proxy := startFaultProxy(t, upstream, faults)
+	for _, j := range jobs {
+		if j.crashAfterSend {
+			proxy.FailMarkOnce(requestID(run, j.name))
+		}
+	}
+	mail := startSESProxy(t, sesFailures)
 	t.Cleanup(func() {
 		proxy.Close()
-		if err := proc.CheckFree(proxy.Addr); err != nil {
-			t.Errorf("fault proxy: %v", err)
+		mail.Close()
+		for _, addr := range []string{proxy.Addr, mail.Addr} {
+			if err := proc.CheckFree(addr); err != nil {
+				t.Errorf("fault proxy: %v", err)
+			}
 		}
 	})
-	st := startStack(t, stack.Config{DynamoDBEndpoint: proxy.URL, VisibilityTimeout: visibilityTimeout})
+	st := startStack(t, stack.Config{DynamoDBEndpoint: proxy.URL, VisibilityTimeout: visibilityTimeout,
+		FunctionEnv: map[string]map[string]string{deploy.StatusNotifier: {"AWS_ENDPOINT_URL_SESV2": mail.URL}}})
 	s := st.State
+	if err := mail.To(s.SESEndpoint); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("stack ready after %v", time.Since(begin).Round(time.Millisecond))
 
-	ada := signUp(t, s, "Ada@Example.com")
-	bob := signUp(t, s, "bob@example.com")
+	users := map[string]user{
+		"ada":   signUp(t, s, "Ada@Example.com"),
+		"bob":   signUp(t, s, "bob@example.com"),
+		"carol": signUp(t, s, "carol@example.com"),
+	}
+	ada, bob, carol := users["ada"], users["bob"], users["carol"]
 	t.Run("sign-up writes the user record", func(t *testing.T) {
-		for _, u := range []user{ada, bob} {
+		for _, u := range users {
 			rec, err := userRecord(t, s, u.Sub)
 			if err != nil {
 				t.Fatalf("user %s: %v", u.Email, err)
@@ -72,22 +93,36 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a lost confirmation write is repaired at the next sign-in", func(t *testing.T) {
+		testSignInRepair(t, s, proxy)
+	})
+	t.Run("carol turns job emails off", func(t *testing.T) {
+		got := send(t, s.HTTPEndpoint, http.MethodPut, "/me/preferences", carol.Token, `{"email_notifications":false}`)
+		if got.status != http.StatusOK || !strings.Contains(got.body, `"email_notifications":false`) {
+			t.Fatalf("PUT /me/preferences: %d %s", got.status, got.body)
+		}
+	})
 
 	// The stream: every job's events, shuffled with duplicates, and the poison messages.
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("shuffle seed %d", seed)
-	evs := jobEvents(run, ada.Sub, time.Now().Add(-time.Hour).Truncate(time.Millisecond))
+	subs := map[string]string{}
+	for name, u := range users {
+		subs[name] = u.Sub
+	}
+	evs := jobEvents(run, subs, time.Now().Add(-time.Hour).Truncate(time.Millisecond))
 	want := expectedRecords(t, upstream, evs)
 	q := fauxqs.NewClient(s.SQSEndpoint)
-	send := producer.New(q, s.QueueURL)
+	sender := producer.New(q, s.QueueURL)
 	ctx := context.Background()
 	stream := shuffledWithDuplicates(evs, rand.New(rand.NewPCG(seed, 1)))
 	poisons := []struct{ body, reason string }{
 		{`{"request_id":"` + run + `-poison","user_id":"` + ada.Sub + `","status":"STARTED",`, "invalid event: body"},
 		{`{"request_id":"` + run + `-paused","user_id":"` + ada.Sub + `","status":"PAUSED","event_time":"` + job.FormatTime(time.Now()) + `","seq":1}`, "invalid event: status"},
+		{`{"request_id":"` + run + `-ancient","user_id":"` + ada.Sub + `","status":"STARTED","event_time":"2020-01-01T00:00:00Z"}`, "retention"},
 	}
 	for i, e := range stream {
-		if _, err := send.Send(ctx, e); err != nil {
+		if _, err := sender.Send(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 		if i < len(poisons) { // poison among the first messages, so it shares batches with good ones
@@ -102,7 +137,7 @@ func TestEndToEnd(t *testing.T) {
 	eventually(t, 20*time.Second, "every message received once, faulted jobs without a record", func() (bool, string) {
 		visible, hidden := queueDepth(t, q, s.QueueURL)
 		for id := range faults {
-			if _, err := statusRecord(s, id); !errors.Is(err, ddb.ErrNotFound) {
+			if _, err := statusRecord(s, ada.Sub, id); !errors.Is(err, ddb.ErrNotFound) {
 				t.Fatalf("faulted job %s has a record (%v): a write got through the fault", id, err)
 			}
 			if proxy.Failed(id) == 0 {
@@ -118,10 +153,10 @@ func TestEndToEnd(t *testing.T) {
 
 	// Redelivered after the visibility timeout, the faulted jobs converge too.
 	eventually(t, visibilityTimeout+20*time.Second, "status table equal to in-order delivery", func() (bool, string) {
-		for id, w := range want {
-			got, err := statusRecord(s, id)
-			if err != nil || !reflect.DeepEqual(got, w) {
-				return false, fmt.Sprintf("%s: %s (err %v); want %s", id, show(got), err, show(w))
+		for k, w := range want {
+			got, err := statusRecord(s, k.user, k.request)
+			if err != nil || !reflect.DeepEqual(comparable(got), w) {
+				return false, fmt.Sprintf("%s/%s: %s (err %v); want %s", k.user, k.request, show(got), err, show(w))
 			}
 		}
 		return true, ""
@@ -161,6 +196,10 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("one email per finished job", func(t *testing.T) {
+		testMail(t, s, proxy, mail, run, users, want)
+	})
+
 	t.Run("API", func(t *testing.T) {
 		testAPI(t, s.HTTPEndpoint, ada, bob, run, want)
 	})
@@ -168,9 +207,9 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // statusRecord reads a job's record from the stack's status table.
-func statusRecord(s stack.State, id string) (tables.StatusItem, error) {
+func statusRecord(s stack.State, user, id string) (tables.StatusItem, error) {
 	table := ddb.NewTable(ddbtest.NewClient(s.DynamoDBEndpoint), s.StatusTable, tables.StatusSchema)
-	return table.Get(ddb.Key{Partition: id}).Consistent().One(context.Background())
+	return table.Get(tables.StatusKey(user, id)).Consistent().One(context.Background())
 }
 
 // queueDepth returns the queue's visible and in-flight message counts.
@@ -204,22 +243,5 @@ func eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 	}
 }
 
-// jsonOf is the API's JSON of a record.
-func jsonOf(t testing.TB, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// show writes a record with the fields its JSON hides.
-func show(it tables.StatusItem) string {
-	return fmt.Sprintf("%s user_id=%q last_event=%q expires_at=%d", jsonOfItem(it), it.UserID, it.LastEvent, it.ExpiresAt)
-}
-
-func jsonOfItem(it tables.StatusItem) string {
-	b, _ := json.Marshal(it)
-	return string(b)
-}
+// show writes a record as the test compares it.
+func show(it tables.StatusItem) string { return fmt.Sprintf("%+v", comparable(it)) }

@@ -93,6 +93,7 @@ func launch(buildHost string, cfg stack.Config) (*stack.Stack, error) {
 	base.StatusTable, base.UserTable = uniqueName("e2e-status"), uniqueName("e2e-users")
 	base.DynamoDBEndpoint = cfg.DynamoDBEndpoint
 	base.User = cfg.User
+	base.FunctionEnv = cfg.FunctionEnv
 	if cfg.VisibilityTimeout > 0 {
 		base.VisibilityTimeout = cfg.VisibilityTimeout
 	}

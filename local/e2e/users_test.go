@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -63,4 +65,39 @@ func userRecord(t testing.TB, s stack.State, sub string) (tables.UserItem, error
 	t.Helper()
 	table := ddb.NewTable(ddbtest.NewClient(s.DynamoDBEndpoint), s.UserTable, tables.UserSchema)
 	return table.Get(ddb.Key{Partition: sub}).Consistent().One(context.Background())
+}
+
+// testSignInRepair signs dave up while every write of his user record fails (PostConfirmation, and
+// the PostAuthentication of the sign-in that follows), so Cognito confirms him with no record; once
+// DynamoDB answers again, his next sign-in creates the record (issue 12.5), and a later one keeps it.
+func testSignInRepair(t *testing.T, s stack.State, proxy *faultProxy) {
+	const email = "dave@example.com"
+	proxy.FailPutsContaining(email)
+	dave := signUp(t, s, email)
+	proxy.AllowPuts()
+	if n := proxy.putsFailed.Load(); n == 0 {
+		t.Fatal("no write of the user record was refused: the fault did not apply")
+	}
+	if _, err := userRecord(t, s, dave.Sub); !errors.Is(err, ddb.ErrNotFound) {
+		t.Fatalf("dave's record after the failed confirmation: %v, want none", err)
+	}
+	pool := cognito.Pool{ID: s.UserPoolID, ClientID: s.ClientID, Issuer: s.Issuer, JWKSURL: s.JWKSURL}
+	var first tables.UserItem
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := cognito.LogIn(ctx, s.CognitoEndpoint, pool, email, stack.DefaultPassword)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := userRecord(t, s, dave.Sub)
+		if err != nil || rec.Email != email {
+			t.Fatalf("after sign-in %d: %+v, %v; want dave's record", i+1, rec, err)
+		}
+		if i == 0 {
+			first = rec
+		} else if !reflect.DeepEqual(rec, first) {
+			t.Errorf("the second sign-in changed the record: %+v -> %+v", first, rec)
+		}
+	}
 }

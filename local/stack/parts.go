@@ -58,7 +58,7 @@ func (s *Stack) startSQS(ctx context.Context, tools deps.Tools, cfg Config) (*fa
 // startCognito starts cognito-local with its trigger on the Invoke API and creates the pool.
 func (s *Stack) startCognito(ctx context.Context, tools deps.Tools, cfg Config, dir string) (*cognito.Server, cognito.Pool, error) {
 	srv, err := cognito.Start(ctx, s.log, tools, cognito.Config{Addr: cfg.CognitoAddr, Dir: dir,
-		LambdaEndpoint: s.State.LambdaEndpoint, PostConfirmation: deploy.UserSignup})
+		LambdaEndpoint: s.State.LambdaEndpoint, PostConfirmation: deploy.UserSignup, PostAuthentication: deploy.UserSignup})
 	if err != nil {
 		return nil, cognito.Pool{}, err
 	}
@@ -108,6 +108,9 @@ func (s *Stack) startStream(ctx context.Context, cfg Config, lambda invoke.Invok
 	if err != nil {
 		return fmt.Errorf("status table stream: %w", err)
 	}
+	s.mu.Lock()
+	s.notifier = source
+	s.mu.Unlock()
 	s.addCloser(source.Close)
 	s.log.Info("stream event source ready", "stream", source.StreamARN(), "function", src.Function)
 	return nil

@@ -19,6 +19,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/httpapi"
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/local/jwt"
+	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -33,6 +34,8 @@ type Stack struct {
 	mu      sync.Mutex
 	closers []func() // run in reverse order by Close
 	once    sync.Once
+
+	notifier *streams.Source // status-notifier's stream event source (StreamStats)
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the

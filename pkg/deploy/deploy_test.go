@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -25,6 +26,9 @@ func TestSettingsAreConsistent(t *testing.T) {
 	}
 	if BatchSize > 10 && MaxBatchingWindow == 0 {
 		t.Errorf("a batch size over 10 needs a batching window")
+	}
+	if CursorSecretMinBytes != ddb.MinCursorSecret {
+		t.Errorf("CursorSecretMinBytes = %d, pkg/ddb's cursors need %d", CursorSecretMinBytes, ddb.MinCursorSecret)
 	}
 	if EventsMaxMessageBytes <= 64<<10 || EventsMaxMessageBytes > 256<<10 {
 		t.Errorf("EventsMaxMessageBytes = %d, want above the 64 KiB Parse accepts and at most SQS's 256 KiB", EventsMaxMessageBytes)

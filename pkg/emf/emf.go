@@ -6,6 +6,7 @@ package emf
 import (
 	"encoding/json"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
@@ -84,3 +85,12 @@ func (w *Writer) Write(metrics ...Metric) {
 
 // Namespace is the CloudWatch namespace of trainstatus' metrics.
 const Namespace = "trainstatus"
+
+// FunctionName is the deployed function's name, which Lambda gives in AWS_LAMBDA_FUNCTION_NAME
+// (it carries the stage), or fallback outside Lambda: the dimension of every line.
+func FunctionName(fallback string) string {
+	if name := os.Getenv("AWS_LAMBDA_FUNCTION_NAME"); name != "" {
+		return name
+	}
+	return fallback
+}

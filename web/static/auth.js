@@ -1,7 +1,8 @@
 // Cognito over fetch (the one flow Cognito and cognito-local both speak): InitiateAuth with
-// USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, SignUp, ConfirmSignUp. Tokens live in this module's
-// memory; only the refresh token goes to sessionStorage (so a reload or a deep link in the same
-// tab stays signed in), never localStorage. Tokens are refreshed before they expire.
+// USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, SignUp, ConfirmSignUp, and RevokeToken at sign-out.
+// Tokens live in this module's memory; only the refresh token goes to sessionStorage (so a reload
+// or a deep link in the same tab stays signed in), never localStorage. Tokens are refreshed
+// before they expire.
 import { REFRESH_LEAD_MS } from './config.js';
 
 const KEY = 'trainstatus.refresh';
@@ -27,6 +28,7 @@ export function init(config, ended) {
 async function call(op, body) {
   const r = await fetch(cfg.cognitoEndpoint, {
     method: 'POST',
+    keepalive: op === 'RevokeToken', // sign-out's revoke outlives the page it leaves
     headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${op}` },
     body: JSON.stringify({ ClientId: cfg.userPoolClientId, ...body }),
   });
@@ -109,7 +111,10 @@ function end(message) {
   onEnded(message);
 }
 
+// signOut forgets the tokens and revokes the refresh token (and so the tokens it issued), so a
+// copy of it is worth nothing.
 export function signOut() {
+  if (tokens) call('RevokeToken', { Token: tokens.refresh }).catch(() => {});
   tokens = null;
   clearTimeout(timer);
   sessionStorage.removeItem(KEY);

@@ -1,7 +1,7 @@
 // Command demo runs the trainstatus demo (package local/demo): the whole system on this machine,
 // checked from the outside, then torn down. `make demo` builds and runs it.
 //
-//	demo [-cli build/host/trainstatus] [-log .cache/demo/stack.log] [-prepared-ms N]
+//	demo [-cli build/host/trainstatus] [-log .cache/demo/stack.log] [-screenshot build/demo/job-page.png] [-prepared-ms N]
 //
 // Exit status: 0 when every check holds, 1 otherwise.
 package main
@@ -29,6 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cli := fs.String("cli", "", "the trainstatus binary (default <repo>/build/host/trainstatus)")
 	logPath := fs.String("log", "", "the stack's log (default <cache>/demo/stack.log)")
+	screenshot := fs.String("screenshot", "", "where the PNG of the tracker page on the finished job goes (default <repo>/build/demo/job-page.png)")
 	prepared := fs.Int("prepared-ms", 0, "time spent installing and building before, for the timings")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -64,11 +65,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	fmt.Fprintf(stdout, "trainstatus demo: the whole system on this machine, no Docker, no AWS account (stack log: %s)\n", *logPath)
 	err = demo.Run(ctx, demo.Config{
-		Stack:    demo.StackConfig(),
-		CLI:      *cli,
-		Out:      stdout,
-		Log:      slog.New(slog.NewJSONHandler(logFile, nil)),
-		Prepared: time.Duration(*prepared) * time.Millisecond,
+		Stack:      demo.StackConfig(),
+		CLI:        *cli,
+		Out:        stdout,
+		Log:        slog.New(slog.NewJSONHandler(logFile, nil)),
+		Screenshot: *screenshot,
+		Prepared:   time.Duration(*prepared) * time.Millisecond,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "demo: %v (stack log: %s)\n", err, *logPath)

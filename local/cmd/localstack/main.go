@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
@@ -68,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		log.Error("local stack failed to start", "err", err)
 		return 1
 	}
-	writeEndpoints(stdout, st.State)
+	writeEndpoints(stdout, st.State, time.Now())
 	<-ctx.Done()
 	log.Info("stopping local stack")
 	st.Close()

@@ -9,12 +9,19 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/trainstatus/trainstatus/local/proc"
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
-func writeEndpoints(w io.Writer, s stack.State) {
+// writeEndpoints prints what a person needs to use a running stack: its endpoints, the page and
+// a ready user, the environment for the AWS CLI and SDKs (with the --endpoint-url form for CLIs
+// older than the service-specific endpoint variables, and one send-message that works), the
+// trainstatus CLI, and where the sent mail is. now dates the example events.
+func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 	fmt.Fprintf(w, `local stack ready (pid %d)
   HTTP API          %s   GET /status, GET /status/{request_id} (Authorization: Bearer <id or access token>)
   Lambda Invoke API %s   POST /2015-03-31/functions/{name}/invocations
@@ -22,13 +29,15 @@ func writeEndpoints(w io.Writer, s stack.State) {
                     dead letters %s
   Cognito (local)   %s   pool %s, app client %s
   DynamoDB Local    %s   tables %s, %s
+  SES (local)       %s   sent mail: GET %s/store
 `, s.PID, s.HTTPEndpoint, s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
-		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable)
+		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable,
+		s.SESEndpoint, s.SESEndpoint)
 	fmt.Fprintf(w, "tracker page (open in a browser):\n  %s/\n", s.HTTPEndpoint)
 	if s.User != nil {
 		fmt.Fprintf(w, "  sign in as %s with password %s (or create an account on the page)\n", s.User.Email, s.User.Password)
 	}
-	fmt.Fprintf(w, "environment for AWS tools and SDKs:\n  %s\n", envLine(s))
+	writeAWSCLI(w, s, now)
 	if s.User != nil {
 		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" %s/status\n", s.HTTPEndpoint)
@@ -40,6 +49,7 @@ func writeEndpoints(w io.Writer, s stack.State) {
 		fmt.Fprintf(w, "  build/host/trainstatus watch job-1\n")
 	}
 	fmt.Fprintf(w, "  curl -s -o /dev/null -w '%%{http_code}\\n' %s/status   # 401 without a token\n", s.HTTPEndpoint)
+	fmt.Fprintf(w, "sent mail (status-notifier emails a job's owner when it ends), newest last:\n  curl -s %s/store   # {\"emails\": [...]}; POST /clear-store empties it\n", s.SESEndpoint)
 }
 
 // tokenSubject reads the sub claim of a JWT without checking it (it is the token the stack itself
@@ -59,11 +69,50 @@ func tokenSubject(token string) string {
 	return "<your sub>"
 }
 
+// writeAWSCLI prints the environment that points the AWS SDKs and CLI at the local stack, and
+// how to use the AWS CLI with it. The CLI reads its region from AWS_DEFAULT_REGION (the SDKs
+// from AWS_REGION): both are set, or every CLI command answers "You must specify a region".
+// CLIs older than the AWS_ENDPOINT_URL_<SERVICE> variables (AWS CLI v2.13 / v1.29, 2023) need
+// --endpoint-url on each command, so the example command carries it: it works with both.
+func writeAWSCLI(w io.Writer, s stack.State, now time.Time) {
+	region := s.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	fmt.Fprintf(w, "environment for the AWS CLI and SDKs (dummy credentials: the emulators accept any):\n  %s\n", envLine(s, region))
+	fmt.Fprintf(w, "  aws sqs get-queue-attributes --queue-url %s --attribute-names ApproximateNumberOfMessages\n", s.QueueURL)
+	fmt.Fprintf(w, "  aws dynamodb scan --table-name %s\n", s.StatusTable)
+	fmt.Fprintf(w, "an AWS CLI older than the AWS_ENDPOINT_URL_<SERVICE> variables needs --endpoint-url on each command:\n")
+	fmt.Fprintf(w, "  aws sqs get-queue-attributes --endpoint-url %s --queue-url %s --attribute-names ApproximateNumberOfMessages\n", s.SQSEndpoint, s.QueueURL)
+	fmt.Fprintf(w, "  aws dynamodb scan --endpoint-url %s --table-name %s\n", s.DynamoDBEndpoint, s.StatusTable)
+	fmt.Fprintf(w, "  aws sesv2 get-account --endpoint-url %s\n", s.SESEndpoint)
+	if body, ok := exampleEvent(s, now); ok {
+		fmt.Fprintf(w, "send one training event with the AWS CLI (any version, with the environment above):\n")
+		fmt.Fprintf(w, "  aws sqs send-message --endpoint-url %s --queue-url %s --message-body '%s'\n", s.SQSEndpoint, s.QueueURL, body)
+	}
+}
+
 // envLine is the environment that points the AWS SDKs and CLI at the local stack.
-func envLine(s stack.State) string {
-	return fmt.Sprintf("export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "+
-		"AWS_ENDPOINT_URL_SQS=%s AWS_ENDPOINT_URL_DYNAMODB=%s AWS_ENDPOINT_URL_LAMBDA=%s "+
-		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=%s", s.SQSEndpoint, s.DynamoDBEndpoint, s.LambdaEndpoint, s.CognitoEndpoint)
+func envLine(s stack.State, region string) string {
+	return fmt.Sprintf("export AWS_REGION=%s AWS_DEFAULT_REGION=%s AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "+
+		"AWS_ENDPOINT_URL_SQS=%s AWS_ENDPOINT_URL_DYNAMODB=%s AWS_ENDPOINT_URL_SESV2=%s AWS_ENDPOINT_URL_LAMBDA=%s "+
+		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=%s", region, region,
+		s.SQSEndpoint, s.DynamoDBEndpoint, s.SESEndpoint, s.LambdaEndpoint, s.CognitoEndpoint)
+}
+
+// exampleEvent is the body of a STARTED event for the stack's user, dated now, written and
+// checked by pkg/trainevent as the CLI and producer write it; false without a user.
+func exampleEvent(s stack.State, now time.Time) (string, bool) {
+	if s.User == nil {
+		return "", false
+	}
+	ev := trainevent.Event{RequestID: "job-cli-1", UserID: tokenSubject(s.User.IDToken), Status: job.Started,
+		EventTime: now, Message: "sent with the AWS CLI"}
+	b, err := ev.Marshal()
+	if err != nil || strings.ContainsRune(string(b), '\'') { // a quote would end the shell's '...'
+		return "", false
+	}
+	return string(b), true
 }
 
 func printEndpoints(path string, stdout, stderr io.Writer) int {
@@ -72,7 +121,7 @@ func printEndpoints(path string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "localstack:", err)
 		return 1
 	}
-	writeEndpoints(stdout, s)
+	writeEndpoints(stdout, s, time.Now())
 	return 0
 }
 

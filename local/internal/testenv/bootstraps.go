@@ -1,0 +1,66 @@
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/trainstatus/trainstatus/local/deps"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+)
+
+// EnvBuildHost names a folder of prebuilt bootstraps for this machine (<function>/bootstrap, as
+// `make build-host` writes build/host/). `make test` builds them once and sets it, so that the
+// tests that run the whole stack do not each build the functions again.
+const EnvBuildHost = "TRAINSTATUS_BUILD_HOST"
+
+// Bootstraps returns a folder holding <function>/bootstrap for every function of pkg/deploy:
+// $TRAINSTATUS_BUILD_HOST when set (a missing bootstrap fails the test), else a temporary folder
+// (removed when t ends) where it builds them with the flags of `make build-host`, in one go build.
+func Bootstraps(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv(EnvBuildHost); dir != "" {
+		for _, fn := range deploy.Functions {
+			p := filepath.Join(dir, fn.Name, "bootstrap")
+			if st, err := os.Stat(p); err != nil || st.Mode()&0o111 == 0 {
+				t.Fatalf("%s=%s has no executable %s/bootstrap (%v): run make build-host, or unset it", EnvBuildHost, dir, fn.Name, err)
+			}
+		}
+		return dir
+	}
+	dir, err := buildBootstraps(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// buildBootstraps builds every function into dir/<function>/bootstrap.
+func buildBootstraps(dir string) (string, error) {
+	root, err := deps.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "bin")
+	args := []string{"build", "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w", "-o", bin + string(filepath.Separator)}
+	for _, fn := range deploy.Functions {
+		args = append(args, "./functions/"+fn.Name)
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the bootstraps: %w\n%s", err, out)
+	}
+	for _, fn := range deploy.Functions {
+		if err := os.MkdirAll(filepath.Join(dir, fn.Name), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.Rename(filepath.Join(bin, fn.Name), filepath.Join(dir, fn.Name, "bootstrap")); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
