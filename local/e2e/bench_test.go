@@ -13,7 +13,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
-	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -79,7 +79,7 @@ func sendToAPI(b *testing.B, env *benchEnv, r latencyRun) []time.Duration {
 					}
 					if a.status == http.StatusOK {
 						etag = a.header.Get("ETag")
-						var it tables.StatusItem
+						var it statusapi.Job
 						if json.Unmarshal([]byte(a.body), &it) == nil && it.Progress != nil && *it.Progress == progress {
 							break
 						}
@@ -109,7 +109,7 @@ func BenchmarkAPI(b *testing.B) {
 	for _, env := range benchStacks(b, deploy.MaxBatchingWindow) {
 		sendToAPI(b, env, latencyRun{events: 1, workers: 1, poll: 10 * time.Millisecond})
 		list := get(b, env.state.HTTPEndpoint, "/status?limit=1", env.user.Token, nil)
-		var page struct{ Items []tables.StatusItem }
+		var page statusapi.JobList
 		if err := json.Unmarshal([]byte(list.body), &page); err != nil || len(page.Items) == 0 {
 			b.Fatalf("listing the bench user's jobs: %d %s", list.status, list.body)
 		}

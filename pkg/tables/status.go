@@ -81,6 +81,3 @@ var StatusSchema = ddb.MustSchema[StatusItem](ddb.Definition{
 	TTL:    AttrExpiresAt,
 	Stream: ddb.StreamNewAndOldImages,
 })
-
-// EnvStatusTable names the environment variable that holds the status table's name.
-const EnvStatusTable = "STATUS_TABLE_NAME"

@@ -33,6 +33,3 @@ var UserSchema = ddb.MustSchema[UserItem](ddb.Definition{
 		{Name: IndexByEmail, PartitionKey: AttrEmail, Projection: ddb.ProjectKeysOnly},
 	},
 })
-
-// EnvUserTable names the environment variable that holds the user table's name.
-const EnvUserTable = "USER_TABLE_NAME"

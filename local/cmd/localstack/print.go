@@ -70,22 +70,23 @@ func tokenSubject(token string) string {
 }
 
 // writeAWSCLI prints the environment that points the AWS SDKs and CLI at the local stack, and
-// how to use the AWS CLI with it. The CLI reads its region from AWS_DEFAULT_REGION (the SDKs
-// from AWS_REGION): both are set, or every CLI command answers "You must specify a region".
-// CLIs older than the AWS_ENDPOINT_URL_<SERVICE> variables (AWS CLI v2.13 / v1.29, 2023) need
-// --endpoint-url on each command, so the example command carries it: it works with both.
+// how to use the AWS CLI with it (each line below was run with AWS CLI 1.45 against the stack):
+//   - the CLI reads its region from AWS_DEFAULT_REGION (the SDKs from AWS_REGION): both are set,
+//     else every CLI command answers "You must specify a region";
+//   - CLIs older than the AWS_ENDPOINT_URL_<SERVICE> variables (AWS CLI v2.13 / v1.29, 2023)
+//     need --endpoint-url, and AWS CLI v1 sends SQS calls in us-east-1 to queue.amazonaws.com
+//     whatever AWS_ENDPOINT_URL_SQS says (its customization for that endpoint's certificate name
+//     yields only to --endpoint-url): so every SQS example carries --endpoint-url.
 func writeAWSCLI(w io.Writer, s stack.State, now time.Time) {
 	region := s.Region
 	if region == "" {
 		region = "us-east-1"
 	}
 	fmt.Fprintf(w, "environment for the AWS CLI and SDKs (dummy credentials: the emulators accept any):\n  %s\n", envLine(s, region))
-	fmt.Fprintf(w, "  aws sqs get-queue-attributes --queue-url %s --attribute-names ApproximateNumberOfMessages\n", s.QueueURL)
 	fmt.Fprintf(w, "  aws dynamodb scan --table-name %s\n", s.StatusTable)
-	fmt.Fprintf(w, "an AWS CLI older than the AWS_ENDPOINT_URL_<SERVICE> variables needs --endpoint-url on each command:\n")
-	fmt.Fprintf(w, "  aws sqs get-queue-attributes --endpoint-url %s --queue-url %s --attribute-names ApproximateNumberOfMessages\n", s.SQSEndpoint, s.QueueURL)
+	fmt.Fprintf(w, "an AWS CLI older than the AWS_ENDPOINT_URL_<SERVICE> variables needs --endpoint-url (AWS CLI v1 always does for SQS):\n")
 	fmt.Fprintf(w, "  aws dynamodb scan --endpoint-url %s --table-name %s\n", s.DynamoDBEndpoint, s.StatusTable)
-	fmt.Fprintf(w, "  aws sesv2 get-account --endpoint-url %s\n", s.SESEndpoint)
+	fmt.Fprintf(w, "  aws sqs get-queue-attributes --endpoint-url %s --queue-url %s --attribute-names ApproximateNumberOfMessages\n", s.SQSEndpoint, s.QueueURL)
 	if body, ok := exampleEvent(s, now); ok {
 		fmt.Fprintf(w, "send one training event with the AWS CLI (any version, with the environment above):\n")
 		fmt.Fprintf(w, "  aws sqs send-message --endpoint-url %s --queue-url %s --message-body '%s'\n", s.SQSEndpoint, s.QueueURL, body)
