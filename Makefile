@@ -40,8 +40,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-test-go: dynamodb-local
-	@$(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
+# The tests that run the whole stack (local/e2e, local/browsertest, local/demo) use the bootstraps
+# built once here (TRAINSTATUS_BUILD_HOST) rather than each building the four functions again.
+test-go: dynamodb-local build-host
+	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
 
 ## bench: Go benchmarks, each against a baseline in the same run, written into BENCHMARKS.md.
 ## Rounds of -count 1 rather than one -count N, so that a variant and its baseline alternate and a

@@ -115,7 +115,7 @@ func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPool
 		Email:     strings.ToLower(attrs["email"]),
 		Timestamp: job.FormatTime(h.Now()),
 	}
-	log = log.With("user_id", sub, "email", maskEmail(user.Email))
+	log = log.With("user_id", sub, "email", lambdalog.MaskEmail(user.Email))
 
 	callCtx, cancel := context.WithTimeout(ctx, h.Budget)
 	defer cancel()

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/deps"
 	"github.com/trainstatus/trainstatus/local/fauxqs"
+	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -110,7 +110,7 @@ func start() (e *env, err error) {
 		b, stop, err := NewBrowser(ctx, chromium)
 		browserDone <- started{b, stop, err}
 	}()
-	build, buildErr := bootstraps()
+	build, buildErr := testenv.PrebuiltOrBuild()
 	b := <-browserDone
 	if b.err != nil {
 		return e, b.err
@@ -120,7 +120,7 @@ func start() (e *env, err error) {
 	if buildErr != nil {
 		return e, buildErr
 	}
-	e.stops = append(e.stops, func() { _ = os.RemoveAll(build) })
+	e.stops = append(e.stops, testenv.Cleanup)
 
 	cfg := stack.Ephemeral()
 	cfg.BuildHost = build
@@ -141,40 +141,6 @@ func start() (e *env, err error) {
 	e.stops = append(e.stops, st.Close)
 	e.sender = producer.New(fauxqs.NewClient(st.State.SQSEndpoint), st.State.QueueURL)
 	return e, nil
-}
-
-// bootstraps builds the functions for this machine with the flags of `make build-host` (as
-// local/e2e does), so the tests run the current code, never a stale build/host/.
-func bootstraps() (string, error) {
-	root, err := deps.RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	dir, err := os.MkdirTemp("", "browsertest-bootstraps-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "bin")
-	args := []string{"build", "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w", "-o", bin + string(filepath.Separator)}
-	for _, fn := range deploy.Functions {
-		args = append(args, "./functions/"+fn.Name)
-	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return dir, fmt.Errorf("building the bootstraps: %w\n%s", err, out)
-	}
-	for _, spec := range deploy.Functions {
-		fn := spec.Name
-		if err := os.MkdirAll(filepath.Join(dir, fn), 0o755); err != nil {
-			return dir, err
-		}
-		if err := os.Rename(filepath.Join(bin, fn), filepath.Join(dir, fn, "bootstrap")); err != nil {
-			return dir, err
-		}
-	}
-	return dir, nil
 }
 
 func uniqueName(prefix string) string {

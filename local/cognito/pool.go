@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/trainstatus/trainstatus/internal/localaws"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
@@ -20,11 +21,7 @@ type Pool struct {
 
 // NewClient returns a Cognito client for a local endpoint (dummy credentials, us-east-1).
 func NewClient(endpoint string) *cip.Client {
-	return cip.New(cip.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
-	})
+	return cip.NewFromConfig(localaws.Config(endpoint))
 }
 
 // CreatePool creates a user pool signing in by email and a public app client allowing the

@@ -127,8 +127,9 @@ func closeStack(st *stack.Stack) []error {
 // noLeftovers checks, after every other cleanup of the test (call it first), that no process the
 // test started is left.
 func noLeftovers(t testing.TB) {
+	dir := bootstraps(t)
 	t.Cleanup(func() {
-		if left := leftovers(buildDir); len(left) > 0 {
+		if left := leftovers(dir); len(left) > 0 {
 			t.Errorf("processes left behind: %v", left)
 		}
 	})

@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/trainstatus/trainstatus/internal/localaws"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
@@ -30,11 +31,7 @@ type Created struct {
 
 // NewClient returns an SQS client for a local endpoint, with dummy credentials in us-east-1.
 func NewClient(endpoint string) *sqs.Client {
-	return sqs.New(sqs.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
-	})
+	return sqs.NewFromConfig(localaws.Config(endpoint))
 }
 
 // Create creates the dead-letter queue, then the queue with its redrive policy. It is idempotent.

@@ -53,14 +53,11 @@ func (e *Emulator) start(ctx context.Context) error {
 	if _, err := os.Stat(e.fn.Bootstrap); err != nil {
 		return fmt.Errorf("function %s: bootstrap %s: %w (run `make build-host`)", e.fn.Name, e.fn.Bootstrap, err)
 	}
-	addr, err := proc.FreeAddr()
+	addrs, err := proc.FreeAddrs(2) // two distinct ports: the invoke API and the runtime API
 	if err != nil {
 		return err
 	}
-	api, err := proc.FreeAddr()
-	if err != nil {
-		return err
-	}
+	addr, api := addrs[0], addrs[1]
 	cmd := exec.Command(e.rie,
 		"--runtime-interface-emulator-address", addr,
 		"--runtime-api-address", api,

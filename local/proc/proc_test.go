@@ -168,3 +168,21 @@ func TestStopWithEscapedDescendant(t *testing.T) {
 		t.Fatal("not done after Stop")
 	}
 }
+
+// TestFreeAddrsNeverRepeat: the ports handed out in one process are all distinct, within one call
+// and across calls.
+func TestFreeAddrsNeverRepeat(t *testing.T) {
+	seen := map[string]bool{}
+	for range 50 {
+		addrs, err := FreeAddrs(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range addrs {
+			if seen[a] {
+				t.Fatalf("%s handed out twice", a)
+			}
+			seen[a] = true
+		}
+	}
+}

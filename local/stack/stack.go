@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trainstatus/trainstatus/internal/localaws"
+
 	"github.com/trainstatus/trainstatus/local/cognito"
 	"github.com/trainstatus/trainstatus/local/deps"
 	"github.com/trainstatus/trainstatus/local/esm"
@@ -24,7 +26,7 @@ import (
 )
 
 // region is the local stack's region, the emulators' default.
-const region = "us-east-1"
+const region = localaws.Region
 
 // Stack is a running local stack.
 type Stack struct {

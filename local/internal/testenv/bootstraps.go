@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/trainstatus/trainstatus/local/deps"
@@ -16,25 +17,43 @@ import (
 // tests that run the whole stack do not each build the functions again.
 const EnvBuildHost = "TRAINSTATUS_BUILD_HOST"
 
+var (
+	bootstrapsOnce sync.Once
+	bootstrapsDir  string
+	bootstrapsErr  error
+)
+
 // Bootstraps returns a folder holding <function>/bootstrap for every function of pkg/deploy:
 // $TRAINSTATUS_BUILD_HOST when set (a missing bootstrap fails the test), else a temporary folder
-// (removed when t ends) where it builds them with the flags of `make build-host`, in one go build.
+// where it builds them once per test binary with the flags of `make build-host`, in one go build
+// (removed by Main), so that `go test ./...` on a fresh clone tests the current code, never a
+// stale build/host/.
 func Bootstraps(t testing.TB) string {
 	t.Helper()
-	if dir := os.Getenv(EnvBuildHost); dir != "" {
-		for _, fn := range deploy.Functions {
-			p := filepath.Join(dir, fn.Name, "bootstrap")
-			if st, err := os.Stat(p); err != nil || st.Mode()&0o111 == 0 {
-				t.Fatalf("%s=%s has no executable %s/bootstrap (%v): run make build-host, or unset it", EnvBuildHost, dir, fn.Name, err)
-			}
-		}
-		return dir
-	}
-	dir, err := buildBootstraps(t.TempDir())
+	dir, err := PrebuiltOrBuild()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// PrebuiltOrBuild is Bootstraps for code outside a test (a TestMain, a shared environment).
+func PrebuiltOrBuild() (string, error) {
+	if dir := os.Getenv(EnvBuildHost); dir != "" {
+		for _, fn := range deploy.Functions {
+			p := filepath.Join(dir, fn.Name, "bootstrap")
+			if st, err := os.Stat(p); err != nil || st.Mode()&0o111 == 0 {
+				return "", fmt.Errorf("%s=%s has no executable %s/bootstrap (%v): run make build-host, or unset it", EnvBuildHost, dir, fn.Name, err)
+			}
+		}
+		return dir, nil
+	}
+	bootstrapsOnce.Do(func() {
+		if bootstrapsDir, bootstrapsErr = os.MkdirTemp("", "bootstraps-"); bootstrapsErr == nil {
+			_, bootstrapsErr = buildBootstraps(bootstrapsDir)
+		}
+	})
+	return bootstrapsDir, bootstrapsErr
 }
 
 // buildBootstraps builds every function into dir/<function>/bootstrap.

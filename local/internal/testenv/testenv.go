@@ -54,8 +54,16 @@ func Bootstrap(t testing.TB) string {
 // TestMain: func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }.
 func Main(m *testing.M) int {
 	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
+	Cleanup()
 	return code
+}
+
+// Cleanup removes what this package built (the test handler, the functions' bootstraps); Main
+// calls it, a TestMain with more to do calls it itself.
+func Cleanup() {
+	for _, dir := range []string{buildDir, bootstrapsDir} {
+		if dir != "" {
+			_ = os.RemoveAll(dir)
+		}
+	}
 }
