@@ -19,9 +19,8 @@ func TestNoDynamoDBDependency(t *testing.T) {
 		"github.com/trainstatus/trainstatus/pkg/ddb",
 		"github.com/trainstatus/trainstatus/pkg/tables",
 		"github.com/trainstatus/trainstatus/pkg/tracker",
-		"github.com/trainstatus/trainstatus/pkg/deploy",
 	}
-	for _, pkg := range []string{".", "../../pkg/producer", "../../pkg/dlqtool", "../../pkg/trainevent", "../../pkg/statusapi"} {
+	for _, pkg := range []string{".", "../../pkg/producer", "../../pkg/dlqtool", "../../pkg/trainevent", "../../pkg/statusapi", "../../pkg/deploy"} {
 		t.Run(pkg, func(t *testing.T) {
 			out, err := exec.Command(goBin, "list", "-deps", pkg).Output()
 			if err != nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 )
 
 // EnvDeadLetterQueueURL names the environment variable dlq reads when --dlq-url is not given:
-// the name the status-updater reads it from (deploy.DeadLetterQueueVar, which the CLI does not
-// import so as not to link the DynamoDB packages; a test checks the two agree).
-const EnvDeadLetterQueueURL = "DEAD_LETTER_QUEUE_URL"
+// the name the status-updater reads it from.
+var EnvDeadLetterQueueURL = deploy.DeadLetterQueueVar.Name
 
 // dlqCommands are the subcommands of "dlq"; each registers itself from its own file.
 var dlqCommands = map[string]command{}

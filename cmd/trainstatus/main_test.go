@@ -16,7 +16,6 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/internal/sqsfake"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
-	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -294,13 +293,6 @@ func TestDLQListPrintsNoControlCharacters(t *testing.T) {
 		if i := strings.IndexFunc(r.stdout+r.stderr, unsafeRune); i >= 0 {
 			t.Errorf("%s output holds a control character at %d:\n%q", name, i, r.stdout)
 		}
-	}
-}
-
-func TestDLQEnvIsTheFunctionsVariable(t *testing.T) {
-	// The CLI may not import pkg/deploy (it links DynamoDB); its test may.
-	if EnvDeadLetterQueueURL != deploy.DeadLetterQueueVar.Name {
-		t.Fatalf("EnvDeadLetterQueueURL = %q, the status-updater reads %q", EnvDeadLetterQueueURL, deploy.DeadLetterQueueVar.Name)
 	}
 }
 

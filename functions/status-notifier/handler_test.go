@@ -119,6 +119,10 @@ func TestFailuresAndRedelivery(t *testing.T) {
 		{"address refused: counted, not retried", []step{
 			{sesFault: &sesFault{400, "MessageRejected"}, outcome: Refused, mailAfter: 0},
 		}},
+		{"no permission to send: the deployment's fault, retried", []step{
+			{sesFault: &sesFault{403, "AccessDeniedException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{outcome: Sent, mailAfter: 1},
+		}},
 		{"sender not verified: an operator's fault, retried", []step{
 			{sesFault: &sesFault{400, "MailFromDomainNotVerifiedException"}, outcome: Failed, failed: true, mailAfter: 0},
 		}},

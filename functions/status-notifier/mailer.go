@@ -62,9 +62,11 @@ var operatorFaults = map[string]bool{
 }
 
 // refused reports whether SES refused the message itself (MessageRejected, BadRequest: a bad or
-// suppressed address), which no retry fixes.
+// suppressed address), which no retry fixes. A broken deployment (no permission, bad credentials:
+// awserr.Misconfiguration) or sending setup (operatorFaults) is not the message's fault: it is
+// retried, logged as an error, and ends in the failure queue rather than being dropped.
 func refused(err error) bool {
-	if awserr.Transient(err) != aws.FalseTernary {
+	if awserr.Transient(err) != aws.FalseTernary || awserr.Misconfiguration(err) {
 		return false
 	}
 	var apiErr smithy.APIError

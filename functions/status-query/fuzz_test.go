@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -124,7 +123,6 @@ func FuzzCursor(f *testing.F) {
 	h, stub := stubHandler(f)
 	f.Fuzz(func(t *testing.T, cursor string) {
 		before := stub.Calls("Query")
-		start := time.Now()
 		resp := serve(t, h, listReq(t, "limit=2&cursor="+url.QueryEscape(cursor), alice))
 		calls := stub.Calls("Query") - before
 		if cursor == "" || cursor == valid {
@@ -135,9 +133,6 @@ func FuzzCursor(f *testing.F) {
 		}
 		if resp.StatusCode != 400 || errorCode(t, resp) != CodeInvalidCursor || calls != 0 {
 			t.Fatalf("cursor %q: %d %s, %d calls; want 400 invalid_cursor and no call", cursor, resp.StatusCode, resp.Body, calls)
-		}
-		if time.Since(start) > time.Second {
-			t.Fatalf("cursor %q took %v", cursor, time.Since(start))
 		}
 	})
 }

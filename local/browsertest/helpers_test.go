@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,7 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/trainstatus/trainstatus/local/deps"
+	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/producer"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -50,6 +55,38 @@ func (e *env) send(t testing.TB, u user, id string, evs ...event) {
 		}
 		if _, err := e.sender.Send(ctx, te); err != nil {
 			t.Fatalf("sending %s %s: %v", id, ev.status, err)
+		}
+	}
+}
+
+// sendCLI sends events for job id of u with the real `trainstatus send`, as a user's training
+// script does.
+func (e *env) sendCLI(t testing.TB, u user, id string, evs ...event) {
+	t.Helper()
+	cli := testenv.CLI(t)
+	for _, ev := range evs {
+		args := []string{"send", "--request-id", id, "--user-id", u.Sub, "--status", string(ev.status), "--seq", strconv.FormatUint(seq.Add(1), 10)}
+		if ev.progress >= 0 {
+			args = append(args, "--progress", strconv.FormatFloat(ev.progress, 'f', -1, 64))
+		}
+		if ev.message != "" {
+			args = append(args, "--message", ev.message)
+		}
+		if ev.err != "" {
+			args = append(args, "--error", ev.err)
+		}
+		if !ev.at.IsZero() {
+			args = append(args, "--time", job.FormatTime(ev.at))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, cli, args...)
+		cmd.Env = append(os.Environ(), producer.EnvQueueURL+"="+e.state.QueueURL, "AWS_ENDPOINT_URL_SQS="+e.state.SQSEndpoint,
+			"AWS_REGION="+e.state.Region, "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("trainstatus %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 }

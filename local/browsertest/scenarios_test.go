@@ -105,7 +105,7 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 	}
 }
 
-// TestLiveProgressToSuccess: a job sent with the producer appears in the list; its page's bar
+// TestLiveProgressToSuccess: a job reported with `trainstatus send` (the real CLI) appears in the list; its page's bar
 // advances with each report and ends at SUCCESS, with no reload, announced to screen readers.
 func TestLiveProgressToSuccess(t *testing.T) {
 	e := getEnv(t)
@@ -115,7 +115,7 @@ func TestLiveProgressToSuccess(t *testing.T) {
 	waitText(t, ctx, "#empty", "No jobs yet")
 
 	id := "resnet50-live"
-	e.send(t, u, id, started())
+	e.sendCLI(t, u, id, started())
 	waitJS(t, ctx, "the new job in the list", rowPill(id)+`?.startsWith('Started')`)
 	do(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#jobs li[data-id=%s] a`, jsString(id)))))
 	waitText(t, ctx, "main h1", id)
@@ -125,12 +125,12 @@ func TestLiveProgressToSuccess(t *testing.T) {
 	eval[bool](t, ctx, `window.sameDocument = true`)
 
 	for _, p := range []float64{25, 50, 75} {
-		e.send(t, u, id, progress(p))
+		e.sendCLI(t, u, id, progress(p))
 		// startsWith: a slow machine may show "Training · stalled" (3 s window) for a moment.
 		waitJS(t, ctx, fmt.Sprintf("progress %g", p), fmt.Sprintf(`%s === %g && %s?.startsWith('Training')`, jobProgress, p, jobPill))
 		waitText(t, ctx, "#job .msg", fmt.Sprintf("at %g %%", p))
 	}
-	e.send(t, u, id, succeeded())
+	e.sendCLI(t, u, id, succeeded())
 	waitJS(t, ctx, "SUCCESS", fmt.Sprintf(`%s === 100 && %s === 'Succeeded'`, jobProgress, jobPill))
 
 	if !eval[bool](t, ctx, `window.sameDocument === true`) {

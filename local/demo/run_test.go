@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,17 +18,8 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 )
 
-// buildCLI builds the trainstatus CLI into a folder, as make demo does.
-func buildCLI(t *testing.T) string {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "trainstatus")
-	cmd := exec.Command("go", "build", "-o", out, "github.com/trainstatus/trainstatus/cmd/trainstatus")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build cmd/trainstatus: %v\n%s", err, b)
-	}
-	return out
-}
+// TestMain removes the bootstraps testenv built (when TRAINSTATUS_BUILD_HOST is not set).
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 // config is the demo's configuration for a test: the shared DynamoDB Local of `make test` if
 // there is one (with tables of its own), else the stack's own; the screenshot in a temporary
@@ -52,7 +42,7 @@ func TestRun(t *testing.T) {
 	if _, err := browsertest.Chromium(); err != nil {
 		t.Fatal(err)
 	}
-	buildHost, cli := testenv.Bootstraps(t), buildCLI(t)
+	buildHost, cli := testenv.Bootstraps(t), testenv.CLI(t)
 
 	t.Run("passes", func(t *testing.T) {
 		var out bytes.Buffer

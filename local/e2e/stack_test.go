@@ -136,7 +136,7 @@ func noLeftovers(t testing.TB) {
 }
 
 // leftovers lists the live processes (not zombies) that this test binary started and that are
-// still running: its children, and any process running a bootstrap from the test's build folder
+// still running: its children, and any orphan running a bootstrap from the test's build folder
 // (an emulator's child would be re-parented if the emulator died first).
 func leftovers(buildDir string) []string {
 	self := strconv.Itoa(os.Getpid())
@@ -162,7 +162,10 @@ func leftovers(buildDir string) []string {
 		}
 		cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
 		cmd := strings.ReplaceAll(string(cmdline), "\x00", " ")
-		if fields[1] == self || (buildDir != "" && strings.Contains(cmd, buildDir)) {
+		// An orphan (re-parented to init) running a bootstrap from the folder is ours too; the
+		// live emulators of other test binaries sharing the folder (make test builds it once)
+		// have their own test process as parent.
+		if fields[1] == self || (fields[1] == "1" && buildDir != "" && strings.Contains(cmd, buildDir)) {
 			left = append(left, pid+" "+cmd)
 		}
 	}

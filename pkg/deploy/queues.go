@@ -1,6 +1,10 @@
 package deploy
 
-import "time"
+import (
+	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/trainevent"
+)
 
 // Queue names (suffixes of the deployed names).
 const (
@@ -24,6 +28,6 @@ const (
 )
 
 // EventsMaxMessageBytes is the events queue's maximum message size: the largest body
-// trainevent.Parse accepts (64 KiB) plus a margin for message attributes. Anything larger is
-// refused by SQS at SendMessage, so the sender hears of it, rather than dead-lettered later.
-const EventsMaxMessageBytes = 64<<10 + 8<<10
+// trainevent.Parse accepts plus a margin for message attributes. Anything larger is refused by
+// SQS at SendMessage, so the sender hears of it, rather than dead-lettered later.
+const EventsMaxMessageBytes = trainevent.MaxBodySize + 8<<10

@@ -10,12 +10,15 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
+// bodyTooLarge is the refusal of a body over MaxBodySize.
+var bodyTooLarge = "must be at most " + strconv.Itoa(MaxBodySize) + " bytes"
+
 // Parse decodes and validates a message body. It returns a valid, normalized event (canonical
 // status, UTC event time truncated to the microsecond, progress rounded by RoundProgress) or a *FieldError for the first problem
 // found, in the order of the package documentation. See the package documentation for the rules.
 func Parse(body []byte) (Event, error) {
 	if len(body) > MaxBodySize {
-		return Event{}, fieldErr(FieldBody, "must be at most 65536 bytes")
+		return Event{}, fieldErr(FieldBody, bodyTooLarge)
 	}
 	if !utf8.Valid(body) {
 		return Event{}, fieldErr(FieldBody, "must be valid UTF-8")

@@ -61,7 +61,7 @@ func Main(m *testing.M) int {
 // Cleanup removes what this package built (the test handler, the functions' bootstraps); Main
 // calls it, a TestMain with more to do calls it itself.
 func Cleanup() {
-	for _, dir := range []string{buildDir, bootstrapsDir} {
+	for _, dir := range []string{buildDir, bootstrapsDir, cliDir} {
 		if dir != "" {
 			_ = os.RemoveAll(dir)
 		}
