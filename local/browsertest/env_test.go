@@ -3,16 +3,13 @@ package browsertest
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,25 +168,7 @@ func (e *env) newUser(t testing.TB, name string) user {
 	if err != nil {
 		t.Fatalf("sign-up of %s: %v", email, err)
 	}
-	return user{Credentials: Credentials{Email: email, Password: stack.DefaultPassword}, Sub: jwtClaim(t, u.IDToken, "sub"), Token: u.IDToken}
-}
-
-func jwtClaim(t testing.TB, token, name string) string {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %.40q", token)
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c map[string]any
-	if err := json.Unmarshal(payload, &c); err != nil {
-		t.Fatal(err)
-	}
-	v, _ := c[name].(string)
-	return v
+	return user{Credentials: Credentials{Email: email, Password: stack.DefaultPassword}, Sub: u.Sub, Token: u.IDToken}
 }
 
 // tab opens a tab in a browser context of its own (fresh storage), closed at the end of the

@@ -2,7 +2,11 @@ package cognito
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -11,7 +15,9 @@ import (
 
 // User is a signed-up, confirmed and logged-in user.
 type User struct {
-	Email        string `json:"email"`
+	Email string `json:"email"`
+	// Sub is the user's id: the ID token's sub claim, the user table's key, events' user_id.
+	Sub          string `json:"sub"`
 	Password     string `json:"password"`
 	IDToken      string `json:"id_token"`
 	AccessToken  string `json:"access_token"`
@@ -49,6 +55,30 @@ func LogIn(ctx context.Context, endpoint string, pool Pool, email, password stri
 	if r == nil {
 		return User{}, fmt.Errorf("login of %s: no tokens (challenge %s)", email, auth.ChallengeName)
 	}
-	return User{Email: email, Password: password, IDToken: aws.ToString(r.IdToken),
+	sub, err := subject(aws.ToString(r.IdToken))
+	if err != nil {
+		return User{}, fmt.Errorf("login of %s: %w", email, err)
+	}
+	return User{Email: email, Sub: sub, Password: password, IDToken: aws.ToString(r.IdToken),
 		AccessToken: aws.ToString(r.AccessToken), RefreshToken: aws.ToString(r.RefreshToken)}, nil
+}
+
+// subject is the sub claim of an ID token cognito-local just issued (read, not verified: the API
+// verifies every token it is given).
+func subject(token string) (string, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", errors.New("ID token is not a JWT")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", fmt.Errorf("ID token payload: %w", err)
+	}
+	var claims struct {
+		Sub string `json:"sub"`
+	}
+	if err := json.Unmarshal(b, &claims); err != nil || claims.Sub == "" {
+		return "", fmt.Errorf("ID token has no sub (%v)", err)
+	}
+	return claims.Sub, nil
 }

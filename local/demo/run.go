@@ -2,8 +2,6 @@ package demo
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,8 +75,8 @@ func (d *demo) run(ctx context.Context) error {
 		if owner, err = cognito.SignUp(ctx, s.CognitoEndpoint, s.CognitoDir, pool, d.cfg.Owner, stack.DefaultPassword); err != nil {
 			return err
 		}
-		sub, err = subject(owner.IDToken)
-		return err
+		sub = owner.Sub
+		return nil
 	})
 	if err != nil {
 		return err
@@ -116,25 +114,6 @@ func (d *demo) startStack(ctx context.Context) error {
 	d.printf("    HTTP API and page %s · SQS %s · Cognito %s · DynamoDB %s · SES %s\n", s.HTTPEndpoint, s.SQSEndpoint, s.CognitoEndpoint, s.DynamoDBEndpoint, s.SESEndpoint)
 	d.printf("    tables %s, %s · queue %s with its dead-letter queue · user pool %s\n", s.StatusTable, s.UserTable, lastPart(s.QueueURL), s.UserPoolID)
 	return nil
-}
-
-// subject is the sub claim of a JWT (not verified: the API verifies it).
-func subject(token string) (string, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return "", errors.New("ID token is not a JWT")
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return "", fmt.Errorf("ID token payload: %w", err)
-	}
-	var claims struct {
-		Sub string `json:"sub"`
-	}
-	if err := json.Unmarshal(b, &claims); err != nil || claims.Sub == "" {
-		return "", fmt.Errorf("ID token has no sub (%v)", err)
-	}
-	return claims.Sub, nil
 }
 
 func (d *demo) section(title string) { fmt.Fprintf(d.out, "==> %s\n", title) }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -43,30 +41,16 @@ func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" %s/status\n", s.HTTPEndpoint)
 		fmt.Fprintf(w, "report a job's progress with the CLI (with the environment above), then watch it:\n")
 		fmt.Fprintf(w, "  export TRAINING_EVENTS_QUEUE_URL=%s TRAINSTATUS_API_URL=%s TRAINSTATUS_TOKEN=$TOKEN\n", s.QueueURL, s.HTTPEndpoint)
-		sub := tokenSubject(s.User.IDToken)
+		sub := s.User.Sub
+		if sub == "" {
+			sub = "<your sub>"
+		}
 		fmt.Fprintf(w, "  build/host/trainstatus send --request-id job-1 --user-id %s --status STARTED\n", sub)
 		fmt.Fprintf(w, "  build/host/trainstatus send --request-id job-1 --user-id %s --status IN_PROGRESS --progress 50 --message 'epoch 5/10'\n", sub)
 		fmt.Fprintf(w, "  build/host/trainstatus watch job-1\n")
 	}
 	fmt.Fprintf(w, "  curl -s -o /dev/null -w '%%{http_code}\\n' %s/status   # 401 without a token\n", s.HTTPEndpoint)
 	fmt.Fprintf(w, "sent mail (status-notifier emails a job's owner when it ends), newest last:\n  curl -s %s/store   # {\"emails\": [...]}; POST /clear-store empties it\n", s.SESEndpoint)
-}
-
-// tokenSubject reads the sub claim of a JWT without checking it (it is the token the stack itself
-// just issued), for the example commands; "<your sub>" if it cannot.
-func tokenSubject(token string) string {
-	parts := strings.Split(token, ".")
-	if len(parts) == 3 {
-		if payload, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
-			var claims struct {
-				Sub string `json:"sub"`
-			}
-			if json.Unmarshal(payload, &claims) == nil && claims.Sub != "" {
-				return claims.Sub
-			}
-		}
-	}
-	return "<your sub>"
 }
 
 // writeAWSCLI prints the environment that points the AWS SDKs and CLI at the local stack, and
@@ -107,7 +91,7 @@ func exampleEvent(s stack.State, now time.Time) (string, bool) {
 	if s.User == nil {
 		return "", false
 	}
-	ev := trainevent.Event{RequestID: "job-cli-1", UserID: tokenSubject(s.User.IDToken), Status: job.Started,
+	ev := trainevent.Event{RequestID: "job-cli-1", UserID: s.User.Sub, Status: job.Started,
 		EventTime: now, Message: "sent with the AWS CLI"}
 	b, err := ev.Marshal()
 	if err != nil || strings.ContainsRune(string(b), '\'') { // a quote would end the shell's '...'

@@ -36,7 +36,7 @@ func TestPrintForTheAWSCLI(t *testing.T) {
 		QueueURL:      "http://sqs.us-east-1.localhost:4566/000000000000/training-events",
 		DeadLetterURL: "http://sqs.us-east-1.localhost:4566/000000000000/training-events-dlq",
 		StatusTable:   "trainstatus-local-status", UserTable: "trainstatus-local-users",
-		User: &cognito.User{Email: "demo@example.com", Password: "Local-Passw0rd!", IDToken: token},
+		User: &cognito.User{Email: "demo@example.com", Sub: sub, Password: "Local-Passw0rd!", IDToken: token},
 	}
 	body := `{"request_id":"job-cli-1","user_id":"` + sub + `","status":"STARTED","event_time":"2026-11-25T09:30:00.123456Z","seq":0,"message":"sent with the AWS CLI"}`
 	lines := []string{
@@ -82,7 +82,7 @@ func TestPrintForTheAWSCLI(t *testing.T) {
 		{"no user: no example event, no sign-in line", func(s *stack.State) { s.User = nil },
 			[]string{"export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 ", "curl -s http://127.0.0.1:8005/store"},
 			[]string{"send-message", "sign in as"}},
-		{"a user whose token has no sub: no example event", func(s *stack.State) { s.User = &cognito.User{Email: "x@example.com", IDToken: "garbage"} },
+		{"a user without a sub: no example event", func(s *stack.State) { s.User = &cognito.User{Email: "x@example.com", IDToken: "garbage"} },
 			[]string{"sign in as x@example.com"}, []string{"send-message"}},
 		{"another region", func(s *stack.State) { s.Region = "eu-west-1" },
 			[]string{"export AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 "}, []string{"us-east-1 AWS_DEFAULT_REGION"}},
