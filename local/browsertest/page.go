@@ -52,14 +52,15 @@ func WaitShown(ctx context.Context) error {
 
 // Screenshot opens pageURL (a job's /jobs/{request_id}, or the list) in a fresh headless
 // Chromium at width x height CSS pixels, signs in with creds, waits until the page shows its
-// content and writes a PNG of the whole page to outPath. chromium "" finds one (Chromium).
-// It is what `make demo` calls on the finished job.
-func Screenshot(ctx context.Context, chromium, pageURL string, creds Credentials, outPath string, width, height int64) error {
+// content and writes a PNG of the whole page to outPath. chromium "" finds one (Chromium). It
+// returns the text of the page's main region, so the caller can check what was photographed (the
+// job and its state, not a "no such job"). It is what `make demo` calls on the finished job.
+func Screenshot(ctx context.Context, chromium, pageURL string, creds Credentials, outPath string, width, height int64) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	browser, stop, err := NewBrowser(ctx, chromium)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer stop()
 	tab, closeTab := chromedp.NewContext(browser)
@@ -67,12 +68,16 @@ func Screenshot(ctx context.Context, chromium, pageURL string, creds Credentials
 	tab, cancelTab := context.WithTimeout(tab, time.Minute)
 	defer cancelTab()
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(width, height)); err != nil {
-		return err
+		return "", err
 	}
 	if err := SignIn(tab, pageURL, creds); err != nil {
-		return err
+		return "", err
 	}
-	return SavePNG(tab, outPath)
+	text, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector('main').innerText`))
+	if err != nil {
+		return "", err
+	}
+	return text, SavePNG(tab, outPath)
 }
 
 // SavePNG writes a PNG of the whole page of the tab to path, creating its folder.

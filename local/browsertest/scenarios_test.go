@@ -482,8 +482,12 @@ func TestScreenshotHelper(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "demo.png")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := Screenshot(ctx, "", e.state.HTTPEndpoint+"/jobs/"+id, u.Credentials, out, 1024, 700); err != nil {
+	text, err := Screenshot(ctx, "", e.state.HTTPEndpoint+"/jobs/"+id, u.Credentials, out, 1024, 700)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(text, id) || !strings.Contains(text, "Succeeded") {
+		t.Errorf("the photographed page says %q; want the job %s, Succeeded", text, id)
 	}
 	f, err := os.Open(out)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"os"
+	"strings"
 
 	"github.com/trainstatus/trainstatus/local/browsertest"
 	"github.com/trainstatus/trainstatus/local/cognito"
@@ -21,7 +22,10 @@ func (d *demo) screenshot(ctx context.Context, owner cognito.User, j jobRun) {
 	page := jobPageURL(d.st.State.HTTPEndpoint, j.id)
 	creds := browsertest.Credentials{Email: owner.Email, Password: stack.DefaultPassword}
 	_ = os.Remove(d.cfg.Screenshot) // never show an older run's picture
-	err := browsertest.Screenshot(ctx, "", page, creds, d.cfg.Screenshot, screenWidth, screenHeight)
+	shown, err := browsertest.Screenshot(ctx, "", page, creds, d.cfg.Screenshot, screenWidth, screenHeight)
+	if err == nil && (!strings.Contains(shown, j.id) || !strings.Contains(shown, "Succeeded")) {
+		err = fmt.Errorf("the page shows %q, not the finished job %s", firstLines(shown, 3), j.id)
+	}
 	var w, h int
 	if err == nil {
 		w, h, err = pngSize(d.cfg.Screenshot)
@@ -45,4 +49,13 @@ func pngSize(path string) (w, h int, err error) {
 		return 0, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	return c.Width, c.Height, nil
+}
+
+// firstLines is at most n lines of s, for a message.
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, " / ")
 }
