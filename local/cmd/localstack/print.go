@@ -11,6 +11,7 @@ import (
 
 	"github.com/trainstatus/trainstatus/local/proc"
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -21,14 +22,14 @@ import (
 // trainstatus CLI, and where the sent mail is. now dates the example events.
 func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 	fmt.Fprintf(w, `local stack ready (pid %d)
-  HTTP API          %s   GET /status, GET /status/{request_id} (Authorization: Bearer <id or access token>)
+  HTTP API          %s   %s (Authorization: Bearer <id or access token>)
   Lambda Invoke API %s   POST /2015-03-31/functions/{name}/invocations
   SQS (fauxqs)      %s   queue %s
                     dead letters %s
   Cognito (local)   %s   pool %s, app client %s
   DynamoDB Local    %s   tables %s, %s
   SES (local)       %s   sent mail: GET %s/store
-`, s.PID, s.HTTPEndpoint, s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
+`, s.PID, s.HTTPEndpoint, routeKeys(), s.LambdaEndpoint, s.SQSEndpoint, s.QueueURL, s.DeadLetterURL,
 		s.CognitoEndpoint, s.UserPoolID, s.ClientID, s.DynamoDBEndpoint, s.StatusTable, s.UserTable,
 		s.SESEndpoint, s.SESEndpoint)
 	fmt.Fprintf(w, "tracker page (open in a browser):\n  %s/\n", s.HTTPEndpoint)
@@ -150,4 +151,13 @@ func alive(pid int) bool {
 		return b[i+2] != 'Z' && b[i+2] != 'X'
 	}
 	return true
+}
+
+// routeKeys lists the HTTP API's routes, from pkg/deploy.
+func routeKeys() string {
+	keys := make([]string, len(deploy.Routes))
+	for i, r := range deploy.Routes {
+		keys[i] = r.Key()
+	}
+	return strings.Join(keys, ", ")
 }
