@@ -1,6 +1,6 @@
 # The end-to-end test and the local-stack measurements (issue 8), in local/e2e.
 #
-# The test builds the three bootstraps itself (as build-host does, into a temporary folder), starts
+# The test uses the bootstraps make test built (TRAINSTATUS_BUILD_HOST) or builds them itself, starts
 # the whole local stack in process and its own DynamoDB Local (or uses DDBTEST_ENDPOINT), so a
 # plain `go test ./...` runs it once the emulators are installed (local-deps, dynamodb-local): so
 # `make test` runs it within test-go, and test-e2e is for running it alone.

@@ -49,7 +49,10 @@
 //
 // The benchmarks measure, through the same stack: SendMessage to the status readable through the
 // API (p50-ms, p99-ms), the API's request latency with and without If-None-Match, and each
-// bootstrap's cold (process start to first answer) and warm invoke through the Lambda Invoke API.
+// bootstrap's cold (process start to first answer) and warm invoke through the Lambda Invoke API,
+// and status-notifier: invocations, stream records and emails per job of 100 progress events
+// (NotifierInvocations; TestNotifierOneInvocationPerJob asserts one invocation and one email), and
+// the final event's SendMessage to its email in the SES store (SendToEmail, p50-ms, p99-ms).
 // Set TRAINSTATUS_E2E_STATE to the state file of a running stack (`make up` writes
 // .cache/localstack/state.json) to measure that stack instead of starting one.
 package e2e
