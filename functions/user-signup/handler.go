@@ -46,29 +46,38 @@ type Handler struct {
 // The one function serves both triggers because they write the same record the same way; a
 // single function also keeps one permission and one log group.
 func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
-	var header events.CognitoEventUserPoolsHeader
-	if err := json.Unmarshal(raw, &header); err != nil {
+	var ev trigger // one decoding serves both triggers: they differ in nothing the record needs
+	if err := json.Unmarshal(raw, &ev); err != nil {
 		lambdalog.ForInvocation(ctx, h.Log).Error("not a Cognito trigger event", "outcome", "invalid", "error", err.Error())
 		return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
 	}
-	switch header.TriggerSource {
+	switch ev.TriggerSource {
 	case TriggerConfirmSignUp:
-		var ev events.CognitoEventUserPoolsPostConfirmation
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
-		}
-		_, err := h.Confirmed(ctx, ev)
+		confirmed := events.CognitoEventUserPoolsPostConfirmation{CognitoEventUserPoolsHeader: ev.CognitoEventUserPoolsHeader}
+		confirmed.Request.UserAttributes, confirmed.Request.ClientMetadata = ev.Request.UserAttributes, ev.Request.ClientMetadata
+		_, err := h.Confirmed(ctx, confirmed)
 		return raw, err
 	case TriggerAuthentication:
-		var ev events.CognitoEventUserPoolsPostAuthentication
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrNotCognitoEvent, err)
-		}
-		_, err := h.SignedIn(ctx, ev)
+		signedIn := events.CognitoEventUserPoolsPostAuthentication{CognitoEventUserPoolsHeader: ev.CognitoEventUserPoolsHeader}
+		signedIn.Request.UserAttributes, signedIn.Request.ClientMetadata = ev.Request.UserAttributes, ev.Request.ClientMetadata
+		signedIn.Request.NewDeviceUsed = ev.Request.NewDeviceUsed
+		_, err := h.SignedIn(ctx, signedIn)
 		return raw, err
 	}
-	h.logFor(ctx, header).Info("nothing to record for this trigger source", "outcome", "ignored")
+	h.logFor(ctx, ev.CognitoEventUserPoolsHeader).Info("nothing to record for this trigger source", "outcome", "ignored")
 	return raw, nil
+}
+
+// trigger is what Handle reads of a user pool trigger event: the common header and the request
+// fields of PostConfirmation and PostAuthentication, typed as those events type them, so a
+// malformed event is refused as it would be by decoding into either.
+type trigger struct {
+	events.CognitoEventUserPoolsHeader
+	Request struct {
+		UserAttributes map[string]string `json:"userAttributes"`
+		ClientMetadata map[string]string `json:"clientMetadata"`
+		NewDeviceUsed  bool              `json:"newDeviceUsed"`
+	} `json:"request"`
 }
 
 // Confirmed records a user whose sign-up Cognito has just confirmed: one conditional PutItem that
