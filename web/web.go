@@ -134,9 +134,17 @@ func ContentSecurityPolicy(cognitoEndpoint string) (string, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return "", fmt.Errorf("web: cognito endpoint %q is not an absolute URL", cognitoEndpoint)
 	}
+	return CSP(u.Scheme + "://" + u.Host), nil
+}
+
+// CSP is the page's Content-Security-Policy for a Cognito origin (scheme://host): everything from
+// the page's own origin, no inline script or style, fetch to its own origin (the API) and Cognito
+// only; no plugins, never framed, no <base>, forms post to itself only. The local stack and
+// CloudFront's response headers policy (infra/) both send this one.
+func CSP(cognitoOrigin string) string {
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-		"connect-src 'self' " + u.Scheme + "://" + u.Host + "; " +
-		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", nil
+		"connect-src 'self' " + cognitoOrigin + "; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 }
 
 type handler struct {

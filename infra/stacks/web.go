@@ -3,6 +3,8 @@ package stacks
 import (
 	"strings"
 
+	"github.com/trainstatus/trainstatus/web"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
@@ -64,21 +66,9 @@ const SPARewriteCode = `function handler(event) {
 }
 `
 
-// ContentSecurityPolicy is the page's CSP: everything from its own origin, no inline script or
-// style, images also as data: URLs, and fetch to its own origin (the API) and the Cognito
-// endpoint of the region only; never framed, no <base>, forms post to itself only.
-func ContentSecurityPolicy(cognitoOrigin string) string {
-	return strings.Join([]string{
-		"default-src 'self'",
-		"script-src 'self'",
-		"style-src 'self'",
-		"img-src 'self' data:",
-		"connect-src 'self' " + cognitoOrigin,
-		"frame-ancestors 'none'",
-		"base-uri 'none'",
-		"form-action 'self'",
-	}, "; ")
-}
+// ContentSecurityPolicy is the page's CSP (web.CSP, the one the local stack sends too) for the
+// region's Cognito origin.
+func ContentSecurityPolicy(cognitoOrigin string) string { return web.CSP(cognitoOrigin) }
 
 // cognitoOrigin is the Cognito user pools endpoint of the stack's region.
 func cognitoOrigin() string {

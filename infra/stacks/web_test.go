@@ -15,7 +15,7 @@ const (
 	cachingDisabled            = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 	cachingOptimized           = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 	allViewerExceptHostHeader  = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-	wantCSP                    = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+	wantCSP                    = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 	hstsSeconds                = 730 * 24 * 3600
 	defaultBehaviorFunctionARN = "Web.Rewrite.Arn"
 )
