@@ -30,6 +30,7 @@ type Source struct {
 
 	mu     sync.Mutex
 	shards map[string]*shard
+	ended  chan struct{} // closed, and replaced, each time a shard is read to its end (ShardEnded)
 
 	stats counters
 }
@@ -66,7 +67,8 @@ func Start(ctx context.Context, cfg Config, invoker invoke.Invoker, log *slog.Lo
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s := &Source{cfg: cfg, streamARN: arn, filter: filter, invoker: invoker, cancel: cancel,
-		log: log.With("stream_esm", cfg.Function), wake: make(chan struct{}, 1), shards: map[string]*shard{}}
+		log: log.With("stream_esm", cfg.Function), wake: make(chan struct{}, 1), shards: map[string]*shard{},
+		ended: make(chan struct{})}
 	if err := s.startInitial(ctx, runCtx); err != nil {
 		cancel()
 		s.wg.Wait()
@@ -171,8 +173,10 @@ func (s *Source) startShard(ctx, runCtx context.Context, id string, pos types.Sh
 		if r.run(runCtx) {
 			s.mu.Lock()
 			s.shards[id].done = true
-			s.mu.Unlock()
 			s.stats.shardsDone.Add(1)
+			close(s.ended)
+			s.ended = make(chan struct{})
+			s.mu.Unlock()
 			select {
 			case s.wake <- struct{}{}:
 			default:
@@ -218,6 +222,14 @@ func (s *Source) manage(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// ShardEnded returns a channel closed the next time a shard is read to its end: take it, check
+// Stats, and wait on it if the condition does not hold yet, so that no end is missed.
+func (s *Source) ShardEnded() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ended
 }
 
 // Stats are counts since Start.

@@ -539,12 +539,17 @@ func TestClosedShardEnds(t *testing.T) {
 	if got := fn.next(t); !slices.Equal(got, []int{2}) {
 		t.Fatalf("invoke carried n=%v, want [2]", got)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for src.Stats().ShardsDone != 1 {
-		if time.Now().After(deadline) {
+	guard := time.After(30 * time.Second) // a deadlock guard, not a measurement
+	for {
+		ended := src.ShardEnded() // before the check, so the end cannot slip between the two
+		if src.Stats().ShardsDone == 1 {
+			break
+		}
+		select {
+		case <-ended:
+		case <-guard:
 			t.Fatalf("shard never ended: %+v", src.Stats())
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 
 	// A second source on a live stream whose function fails forever: Close still returns.
