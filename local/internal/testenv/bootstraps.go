@@ -83,35 +83,3 @@ func buildBootstraps(dir string) (string, error) {
 	}
 	return dir, nil
 }
-
-var (
-	cliOnce sync.Once
-	cliPath string
-	cliErr  error
-	cliOut  []byte
-)
-
-// CLI builds cmd/trainstatus once per test binary (removed by Cleanup) and returns its path: the
-// tests that report a job the way a user does run the real command.
-func CLI(t testing.TB) string {
-	t.Helper()
-	cliOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "trainstatus-cli-")
-		if err != nil {
-			cliErr = err
-			return
-		}
-		cliDir = dir
-		cliPath = filepath.Join(dir, "trainstatus")
-		cmd := exec.Command("go", "build", "-o", cliPath, "github.com/trainstatus/trainstatus/cmd/trainstatus")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cliOut, cliErr = cmd.CombinedOutput()
-	})
-	if cliErr != nil {
-		t.Fatalf("go build cmd/trainstatus: %v\n%s", cliErr, cliOut)
-	}
-	return cliPath
-}
-
-// cliDir holds the built CLI, for Cleanup.
-var cliDir string

@@ -5,9 +5,6 @@ package testenv
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/trainstatus/trainstatus/local/deps"
@@ -23,33 +20,6 @@ func Tools(t testing.TB) deps.Tools {
 	return tools
 }
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-	buildOut  []byte
-)
-
-// Bootstrap builds testfn once per test binary (as `make build-host` builds the real functions)
-// and returns the binary's path.
-func Bootstrap(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "testfn-")
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(buildDir, "bootstrap"),
-			"github.com/trainstatus/trainstatus/local/internal/testfn")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		buildOut, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("building testfn: %v\n%s", buildErr, buildOut)
-	}
-	return filepath.Join(buildDir, "bootstrap")
-}
-
 // Main runs the tests of a package and removes the built test handler afterwards; call it from
 // TestMain: func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }.
 func Main(m *testing.M) int {
@@ -61,7 +31,7 @@ func Main(m *testing.M) int {
 // Cleanup removes what this package built (the test handler, the functions' bootstraps); Main
 // calls it, a TestMain with more to do calls it itself.
 func Cleanup() {
-	for _, dir := range []string{buildDir, bootstrapsDir, cliDir} {
+	for _, dir := range []string{testfn.dir, bootstrapsDir, cli.dir} {
 		if dir != "" {
 			_ = os.RemoveAll(dir)
 		}
