@@ -218,12 +218,12 @@ func deadLetters(t *testing.T, fake *sqsfake.Fake, n int) []string {
 	fake.Now = func() time.Time { return now }
 	var ids []string
 	for i := range n {
-		in := deadletter.SendInput(dlqURL, deadletter.Record{
+		in := deadletter.Build(dlqURL, deadletter.Record{
 			Body:   fmt.Sprintf(`{"request_id":"job-%d","user_id":"0f6c1d2e-1111-4a2b-9c3d-123456789abc","status":"RUNNING","event_time":"2026-11-24T10:00:00Z"}`, i),
 			Reason: "trainevent: invalid event: status: " + job.MustBeOneOf, MessageID: fmt.Sprintf("orig-%d", i),
 			ReceiveCount: 1, RequestID: fmt.Sprintf("job-%d", i), FailedAt: now.Add(-90 * time.Minute),
 		})
-		ids = append(ids, fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes))
+		ids = append(ids, fake.PutDeadLetter(in))
 	}
 	return ids
 }
@@ -271,9 +271,9 @@ func TestDLQListPrintsNoControlCharacters(t *testing.T) {
 	body := "{\"request_id\":\"job-1\",\"message\":\"\x1b]0;pwned\x07\u009b2J\x7f\"}"
 	// SQS takes C1 controls, CR and LF in attributes (not ESC: pkg/deadletter replaces it).
 	reason := "bad \u009b31mred\u009b0m\r\n\u0085reason"
-	in := deadletter.SendInput(dlqURL, deadletter.Record{Body: body, Reason: reason,
+	in := deadletter.Build(dlqURL, deadletter.Record{Body: body, Reason: reason,
 		MessageID: "orig-1", ReceiveCount: 1, RequestID: "job\u009b1A", FailedAt: now.Add(-time.Minute)})
-	fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
+	fake.PutDeadLetter(in)
 
 	table := cli(t, fake, withQueue, "", "dlq", "list")
 	lines := nonEmptyLines(table.stdout)

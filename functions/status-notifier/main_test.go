@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/trainstatus/trainstatus/internal/localaws"
 	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"github.com/trainstatus/trainstatus/local/deps"
@@ -91,11 +92,15 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	spy := ddbtest.NewSpy(ddbtest.Client(t))
 	f := &fixture{t: t, spy: spy, ses: newFaultySES(t), log: &syncbuf.Buffer{}}
+	mailer, err := NewSES(localaws.Config(f.ses.url), "trainstatus@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.users = ddbtest.NewTableWithClient(t, spy, tables.UserSchema)
 	f.h = &Handler{
 		Jobs:   ddbtest.NewTableWithClient(t, spy, tables.StatusSchema),
 		Users:  f.users,
-		Mailer: SES{Client: ses.NewClient(f.ses.url), From: "trainstatus@example.com"},
+		Mailer: mailer,
 		Page:   "https://tracker.example.com",
 		Log:    slog.New(slog.NewJSONHandler(f.log, nil)),
 		Now:    func() time.Time { return time.Date(2026, 11, 24, 10, 15, 0, 0, time.UTC) },

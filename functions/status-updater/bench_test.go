@@ -18,9 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/deadletter"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/job"
@@ -34,8 +34,8 @@ var benchSeq atomic.Int64
 // noQueue is the benchmarks' dead-letter queue: they send only valid events, so any send is a bug.
 type noQueue struct{}
 
-func (noQueue) SendMessage(context.Context, *sqs.SendMessageInput, ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
-	return nil, errors.New("benchmark: a valid event was dead-lettered")
+func (noQueue) Send(context.Context, deadletter.Outgoing) (string, error) {
+	return "", errors.New("benchmark: a valid event was dead-lettered")
 }
 
 // batchOf10 returns 10 IN_PROGRESS messages for 10 new requests.

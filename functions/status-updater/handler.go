@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/trainstatus/trainstatus/pkg/deadletter"
 	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
@@ -21,17 +21,17 @@ type EventApplier interface {
 	Apply(ctx context.Context, ev trainevent.Event) (tracker.Result, error)
 }
 
-// MessageSender sends a message to a queue (the SQS client in production): here, poison
-// messages to the dead-letter queue.
-type MessageSender interface {
-	SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
+// DeadLetterSender puts a poison message on the dead-letter queue (deadletter.Sender in
+// production) and returns its message id there.
+type DeadLetterSender interface {
+	Send(ctx context.Context, m deadletter.Outgoing) (string, error)
 }
 
 // Handler turns a batch of SQS training events into status table writes and reports the messages
 // to retry. It is plain Go: main wires it to real clients, tests to DynamoDB Local and fauxqs.
 type Handler struct {
 	Applier       EventApplier
-	DeadLetters   MessageSender
+	DeadLetters   DeadLetterSender
 	DeadLetterURL string
 	Log           *slog.Logger
 	Metrics       *emf.Writer

@@ -155,12 +155,30 @@ func TestFailedDeadLetterSendIsRetried(t *testing.T) {
 	}
 }
 
+// TestDeadLetterQueueMisconfiguredFailsTheInvocation: a dead-letter queue that does not exist
+// fails the whole invocation with a "misconfigured" log, whether SQS's answer is injected or is
+// fauxqs's own answer to the real sender.
 func TestDeadLetterQueueMisconfiguredFailsTheInvocation(t *testing.T) {
-	f := newFixture(t)
-	f.queue.failWith(&smithy.GenericAPIError{Code: "AWS.SimpleQueueService.NonExistentQueue", Message: "no queue", Fault: smithy.FaultClient})
-	_, err := f.h.Handle(context.Background(), loadEvent(t, "poison.json"))
-	if err == nil || !strings.Contains(err.Error(), "dead-letter queue") || !strings.Contains(f.logs.String(), "misconfigured") {
-		t.Errorf("got %v; logs:\n%s", err, f.logs)
+	cases := []struct {
+		name  string
+		setup func(f *fixture)
+	}{
+		{"injected NonExistentQueue", func(f *fixture) {
+			f.queue.failWith(&smithy.GenericAPIError{Code: "AWS.SimpleQueueService.NonExistentQueue", Message: "no queue", Fault: smithy.FaultClient})
+		}},
+		{"no such queue on fauxqs", func(f *fixture) {
+			f.h.DeadLetterURL = sqsServer.Endpoint + "/000000000000/no-such-dead-letter-queue"
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			tc.setup(f)
+			_, err := f.h.Handle(context.Background(), loadEvent(t, "poison.json"))
+			if err == nil || !strings.Contains(err.Error(), "dead-letter queue") || !strings.Contains(f.logs.String(), "misconfigured") {
+				t.Errorf("got %v; logs:\n%s", err, f.logs)
+			}
+		})
 	}
 }
 

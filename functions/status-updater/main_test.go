@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/trainstatus/trainstatus/internal/localaws"
 	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"github.com/trainstatus/trainstatus/local/deps"
@@ -26,6 +27,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/dlqtool"
 	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
@@ -78,18 +80,18 @@ func newQueue(t testing.TB, client *sqs.Client, prefix string) string {
 	return aws.ToString(out.QueueUrl)
 }
 
-// faultyQueue is the handler's SQS client with injected faults: while fail is set every send fails
-// with it, without reaching the queue.
+// faultyQueue is the handler's dead-letter sender with injected faults: while fail is set every
+// send fails with it, without reaching the queue.
 type faultyQueue struct {
-	MessageSender
+	DeadLetterSender
 	fail atomic.Pointer[error]
 }
 
-func (q *faultyQueue) SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+func (q *faultyQueue) Send(ctx context.Context, m deadletter.Outgoing) (string, error) {
 	if err := q.fail.Load(); err != nil {
-		return nil, *err
+		return "", *err
 	}
-	return q.MessageSender.SendMessage(ctx, in, opts...)
+	return q.DeadLetterSender.Send(ctx, m)
 }
 
 func (q *faultyQueue) failWith(err error) { q.fail.Store(&err) }
@@ -112,7 +114,7 @@ func (q *deadLetterQueue) all() []deadletter.Message {
 		out, err := q.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
 			QueueUrl: &q.url, MaxNumberOfMessages: 10, VisibilityTimeout: 3600,
 			MessageAttributeNames:       deadletter.MessageAttributeNames,
-			MessageSystemAttributeNames: deadletter.SystemAttributeNames,
+			MessageSystemAttributeNames: dlqtool.SystemAttributeNames,
 		})
 		if err != nil {
 			q.t.Fatalf("receiving from the dead-letter queue: %v", err)
@@ -121,7 +123,7 @@ func (q *deadLetterQueue) all() []deadletter.Message {
 			return append([]deadletter.Message(nil), q.got...)
 		}
 		for _, m := range out.Messages {
-			dm, err := deadletter.Parse(m)
+			dm, err := dlqtool.Parse(m)
 			if err != nil {
 				q.t.Errorf("dead-letter message %s: %v", aws.ToString(m.MessageId), err)
 			}
@@ -169,7 +171,11 @@ func newFixture(t *testing.T) *fixture {
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema)
 	sq := sqsClient(t)
 	dlqURL := newQueue(t, sq, "dlq")
-	f := &fixture{t: t, ddb: client, table: table, queue: &faultyQueue{MessageSender: sq},
+	sender, err := deadletter.NewSender(localaws.Config(sqsServer.Endpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, ddb: client, table: table, queue: &faultyQueue{DeadLetterSender: sender},
 		dlq: &deadLetterQueue{t: t, client: sq, url: dlqURL}, logs: &syncbuf.Buffer{}, metrics: &bytes.Buffer{}}
 	f.h = &Handler{
 		Applier:     tracker.New(table, 0, tracker.WithClock(func() time.Time { return now })),

@@ -49,11 +49,11 @@ func (h *Handler) process(ctx context.Context, e entry) messageResult {
 // deadLetter sends the message to the dead-letter queue with the reason; outcome is what that
 // makes of it. If the send fails, the message is retried instead, so that it is never lost.
 func (h *Handler) deadLetter(ctx context.Context, e entry, outcome Outcome, reason string) messageResult {
-	in := deadletter.SendInput(h.DeadLetterURL, deadletter.Record{
+	m := deadletter.Build(h.DeadLetterURL, deadletter.Record{
 		Body: e.msg.Body, Reason: reason, MessageID: e.msg.MessageId, ReceiveCount: receiveCount(e),
 		RequestID: e.requestID, FailedAt: time.Now(),
 	})
-	if _, err := h.DeadLetters.SendMessage(ctx, in); err != nil {
+	if _, err := h.DeadLetters.Send(ctx, m); err != nil {
 		r := messageResult{outcome: Retry,
 			reason: fmt.Sprintf("%s (%s), and sending it to the dead-letter queue failed: %v", outcome, reason, err)}
 		if awserr.Misconfiguration(err) {

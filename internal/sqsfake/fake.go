@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/pkg/deadletter"
 )
 
 // Fake is an in-memory SQS. The zero value is not ready; use New.
@@ -161,6 +162,15 @@ func (f *Fake) Put(url, body string, attrs map[string]types.MessageAttributeValu
 		panic(err)
 	}
 	return id
+}
+
+// PutDeadLetter stores a dead letter as the status-updater sends it, and returns its id.
+func (f *Fake) PutDeadLetter(m deadletter.Outgoing) string {
+	attrs := make(map[string]types.MessageAttributeValue, len(m.Attributes))
+	for name, a := range m.Attributes {
+		attrs[name] = types.MessageAttributeValue{DataType: aws.String(a.DataType), StringValue: aws.String(a.StringValue)}
+	}
+	return f.Put(m.QueueURL, m.Body, attrs)
 }
 
 func md5Hex(s string) string {

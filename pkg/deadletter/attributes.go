@@ -1,7 +1,5 @@
 package deadletter
 
-import "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
 // Message attribute names.
 const (
 	AttrReason            = "reason"
@@ -26,10 +24,14 @@ const (
 var MessageAttributeNames = []string{AttrReason, AttrOriginalMessageID, AttrReceiveCount, AttrRequestID, AttrFailedAt,
 	AttrOriginalBodySize, AttrOriginalBodySHA256}
 
-// SystemAttributeNames are the system attributes Parse reads.
-var SystemAttributeNames = []types.MessageSystemAttributeName{
-	types.MessageSystemAttributeNameSentTimestamp,
-	types.MessageSystemAttributeNameApproximateReceiveCount,
-	types.MessageSystemAttributeNameMessageGroupId,
-	types.MessageSystemAttributeNameDeadLetterQueueSourceArn,
-}
+// The system attributes Parse reads.
+const (
+	SysSentTimestamp            = "SentTimestamp"
+	SysApproximateReceiveCount  = "ApproximateReceiveCount"
+	SysMessageGroupID           = "MessageGroupId"
+	SysDeadLetterQueueSourceARN = "DeadLetterQueueSourceArn"
+)
+
+// SystemAttributeNames are the system attributes a ReceiveMessage call on the dead-letter queue
+// must ask for.
+var SystemAttributeNames = []string{SysSentTimestamp, SysApproximateReceiveCount, SysMessageGroupID, SysDeadLetterQueueSourceARN}

@@ -3,11 +3,7 @@ package deadletter
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // MaxMessageBytes is the size of a message SQS accepts on any queue: the body plus every message
@@ -24,12 +20,12 @@ const EmptyBodyPlaceholder = "(empty body)"
 // that does not fit in MaxMessageBytes beside attrs is cut (at a character boundary) to what
 // fits. Either way attrs gains AttrOriginalBodySize and AttrOriginalBodySHA256 of the original,
 // so that it can be matched with the sender's copy.
-func fitBody(body string, attrs map[string]types.MessageAttributeValue) string {
+func fitBody(body string, attrs map[string]Attribute) string {
 	if body != "" && len(body)+attributesSize(attrs) <= MaxMessageBytes {
 		return body
 	}
 	sum := sha256.Sum256([]byte(body))
-	attrs[AttrOriginalBodySize] = types.MessageAttributeValue{DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(len(body)))}
+	attrs[AttrOriginalBodySize] = number(len(body))
 	attrs[AttrOriginalBodySHA256] = str(hex.EncodeToString(sum[:]))
 	if body == "" {
 		return EmptyBodyPlaceholder
@@ -43,10 +39,10 @@ func fitBody(body string, attrs map[string]types.MessageAttributeValue) string {
 
 // attributesSize is what attrs count towards MaxMessageBytes, as SQS counts it: each name, data
 // type and value.
-func attributesSize(attrs map[string]types.MessageAttributeValue) int {
+func attributesSize(attrs map[string]Attribute) int {
 	n := 0
 	for name, v := range attrs {
-		n += len(name) + len(aws.ToString(v.DataType)) + len(aws.ToString(v.StringValue)) + len(v.BinaryValue)
+		n += len(name) + len(v.DataType) + len(v.StringValue)
 	}
 	return n
 }

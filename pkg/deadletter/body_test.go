@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // TestBodiesThatCannotBeSentAsTheyAre: SQS refuses an empty body, and a body whose size plus the
@@ -35,9 +33,9 @@ func TestBodiesThatCannotBeSentAsTheyAre(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rec
 			r.Body = tc.body
-			in := SendInput("https://sqs.us-east-1.amazonaws.com/123456789012/training-events-dlq", r)
-			body := aws.ToString(in.MessageBody)
-			if total := len(body) + attributesSize(in.MessageAttributes); total > MaxMessageBytes || body == "" {
+			in := Build("https://sqs.us-east-1.amazonaws.com/123456789012/training-events-dlq", r)
+			body := in.Body
+			if total := len(body) + attributesSize(in.Attributes); total > MaxMessageBytes || body == "" {
 				t.Fatalf("message of %d bytes (body %d), SQS accepts 1..%d", total, len(body), MaxMessageBytes)
 			}
 			if !utf8.ValidString(body) {
@@ -63,7 +61,7 @@ func TestBodiesThatCannotBeSentAsTheyAre(t *testing.T) {
 			switch {
 			case tc.wantBody != nil && body != tc.wantBody(tc.body):
 				t.Errorf("body %q, want %q", body, tc.wantBody(tc.body))
-			case tc.wantBody == nil && (!strings.HasPrefix(tc.body, body) || len(body) < MaxMessageBytes-attributesSize(in.MessageAttributes)-utf8.UTFMax):
+			case tc.wantBody == nil && (!strings.HasPrefix(tc.body, body) || len(body) < MaxMessageBytes-attributesSize(in.Attributes)-utf8.UTFMax):
 				t.Errorf("body of %d bytes is not the original cut to what fits", len(body))
 			}
 		})

@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
@@ -23,9 +20,24 @@ type Record struct {
 	FailedAt     time.Time // zero means time.Now()
 }
 
+// Attribute is a message attribute's value: SQS's String or Number data type.
+type Attribute struct {
+	DataType    string // "String" or "Number"
+	StringValue string
+}
+
+// Outgoing is the SendMessage request that dead-letters a message.
+type Outgoing struct {
+	QueueURL   string
+	Body       string
+	Attributes map[string]Attribute
+	// GroupID and DeduplicationID are set on a FIFO queue only.
+	GroupID, DeduplicationID string
+}
+
 // Attributes returns the message attributes of r, every value valid for SQS (see the package
 // documentation).
-func Attributes(r Record) map[string]types.MessageAttributeValue {
+func Attributes(r Record) map[string]Attribute {
 	reason := clean(r.Reason, MaxReasonLen)
 	if reason == "" {
 		reason = "unspecified"
@@ -34,9 +46,9 @@ func Attributes(r Record) map[string]types.MessageAttributeValue {
 	if failedAt.IsZero() {
 		failedAt = time.Now()
 	}
-	attrs := map[string]types.MessageAttributeValue{
+	attrs := map[string]Attribute{
 		AttrReason:       str(reason),
-		AttrReceiveCount: {DataType: aws.String("Number"), StringValue: aws.String(strconv.Itoa(max(r.ReceiveCount, 0)))},
+		AttrReceiveCount: number(max(r.ReceiveCount, 0)),
 		AttrFailedAt:     str(job.FormatTime(failedAt)),
 	}
 	if id := clean(r.MessageID, 256); id != "" {
@@ -48,24 +60,20 @@ func Attributes(r Record) map[string]types.MessageAttributeValue {
 	return attrs
 }
 
-func str(s string) types.MessageAttributeValue {
-	return types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(s)}
-}
+func str(s string) Attribute { return Attribute{DataType: "String", StringValue: s} }
 
-// SendInput returns the SendMessage request that dead-letters r on queueURL: r.Body with the
+func number(n int) Attribute { return Attribute{DataType: "Number", StringValue: strconv.Itoa(n)} }
+
+// Build returns the SendMessage request that dead-letters r on queueURL: r.Body with the
 // attributes of r, or, for an empty body or one too large to send beside them, a placeholder or
 // the body cut to fit, with the original's size and SHA-256 (see the package documentation). On a
 // FIFO queue
 // (URL ending in ".fifo") the group is the request id (or "unknown-request") and the
 // deduplication id is derived from the original message id, so sending the same message twice
 // within the deduplication window leaves one copy.
-func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
+func Build(queueURL string, r Record) Outgoing {
 	attrs := Attributes(r)
-	in := &sqs.SendMessageInput{
-		QueueUrl:          aws.String(queueURL),
-		MessageBody:       aws.String(fitBody(r.Body, attrs)),
-		MessageAttributes: attrs,
-	}
+	out := Outgoing{QueueURL: queueURL, Body: fitBody(r.Body, attrs), Attributes: attrs}
 	if IsFIFO(queueURL) {
 		group := "unknown-request"
 		if ValidGroupID(r.RequestID) {
@@ -76,10 +84,10 @@ func SendInput(queueURL string, r Record) *sqs.SendMessageInput {
 			key = r.Body
 		}
 		sum := sha256.Sum256([]byte("dead-letter\x00" + key))
-		in.MessageGroupId = aws.String(group)
-		in.MessageDeduplicationId = aws.String(hex.EncodeToString(sum[:]))
+		out.GroupID = group
+		out.DeduplicationID = hex.EncodeToString(sum[:])
 	}
-	return in
+	return out
 }
 
 // IsFIFO reports whether queueURL names a FIFO queue.

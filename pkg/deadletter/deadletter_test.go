@@ -7,37 +7,40 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
 // received turns a send request into the message ReceiveMessage would return.
-func received(in *sqs.SendMessageInput, sentAt time.Time, receives string) types.Message {
+func received(m Outgoing, sentAt time.Time, receives string) Received {
 	attrs := map[string]string{
-		"SentTimestamp":           strconv.FormatInt(sentAt.UnixMilli(), 10),
-		"ApproximateReceiveCount": receives,
+		SysSentTimestamp:           strconv.FormatInt(sentAt.UnixMilli(), 10),
+		SysApproximateReceiveCount: receives,
 	}
-	if in.MessageGroupId != nil {
-		attrs["MessageGroupId"] = *in.MessageGroupId
+	if m.GroupID != "" {
+		attrs[SysMessageGroupID] = m.GroupID
 	}
-	return types.Message{
-		MessageId: aws.String("dlq-msg-1"), ReceiptHandle: aws.String("rh-1"), Body: in.MessageBody,
-		MessageAttributes: in.MessageAttributes, Attributes: attrs,
-	}
+	return Received{MessageID: "dlq-msg-1", ReceiptHandle: "rh-1", Body: m.Body,
+		MessageAttributes: values(m.Attributes), Attributes: attrs}
 }
 
-func TestSendInputThenParse(t *testing.T) {
+// values are the attributes' values, as Received holds them.
+func values(attrs map[string]Attribute) map[string]string {
+	out := map[string]string{}
+	for name, a := range attrs {
+		out[name] = a.StringValue
+	}
+	return out
+}
+
+func TestBuildThenParse(t *testing.T) {
 	failedAt := time.Date(2026, 11, 24, 10, 0, 5, 123456789, time.UTC)
 	sentAt := failedAt.Add(20 * time.Millisecond)
 	rec := Record{Body: `{"request_id":"job-1","status":"RUNNING"}`, Reason: "trainevent: invalid event: status: must be one of ...",
 		MessageID: "0f1e-orig", ReceiveCount: 3, RequestID: "job-1", FailedAt: failedAt}
-	in := SendInput("https://sqs.us-east-1.amazonaws.com/123456789012/training-events-dlq", rec)
-	if *in.MessageBody != rec.Body || in.MessageGroupId != nil || in.MessageDeduplicationId != nil {
+	in := Build("https://sqs.us-east-1.amazonaws.com/123456789012/training-events-dlq", rec)
+	if in.Body != rec.Body || in.GroupID != "" || in.DeduplicationID != "" {
 		t.Fatalf("standard queue input: %+v", in)
 	}
-	if got := *in.MessageAttributes[AttrReceiveCount].DataType; got != "Number" {
+	if got := in.Attributes[AttrReceiveCount].DataType; got != "Number" {
 		t.Fatalf("receive_count DataType = %q", got)
 	}
 	m, err := Parse(received(in, sentAt, "2"))
@@ -64,13 +67,13 @@ func TestAttributesOptionalAndDefaults(t *testing.T) {
 	if _, ok := attrs[AttrOriginalMessageID]; ok {
 		t.Error("original_message_id set with no message id")
 	}
-	if got := *attrs[AttrReason].StringValue; got != "unspecified" {
+	if got := attrs[AttrReason].StringValue; got != "unspecified" {
 		t.Errorf("reason = %q", got)
 	}
-	if got := *attrs[AttrReceiveCount].StringValue; got != "0" {
+	if got := attrs[AttrReceiveCount].StringValue; got != "0" {
 		t.Errorf("receive_count = %q", got)
 	}
-	m, err := Parse(types.Message{MessageAttributes: attrs})
+	m, err := Parse(Received{MessageAttributes: values(attrs)})
 	if err != nil || m.FailedAt.Before(before.Truncate(time.Microsecond)) || m.FailedAt.After(time.Now()) {
 		t.Errorf("failed_at = %v (%v), want about now", m.FailedAt, err)
 	}
@@ -78,7 +81,7 @@ func TestAttributesOptionalAndDefaults(t *testing.T) {
 		t.Errorf("%d attributes; SQS allows 10", len(attrs))
 	}
 	for name, v := range attrs {
-		if v.StringValue == nil || *v.StringValue == "" {
+		if v.StringValue == "" {
 			t.Errorf("attribute %s is empty; SQS refuses empty values", name)
 		}
 	}
@@ -110,33 +113,33 @@ func TestReasonAndRequestIDAreBoundedAndValid(t *testing.T) {
 		})
 	}
 	attrs := Attributes(Record{Reason: strings.Repeat("\x01", 4000), RequestID: "job 1/\x00"})
-	if r := *attrs[AttrReason].StringValue; len(r) > MaxReasonLen || strings.ContainsRune(r, 1) {
+	if r := attrs[AttrReason].StringValue; len(r) > MaxReasonLen || strings.ContainsRune(r, 1) {
 		t.Errorf("reason not cleaned: %d bytes", len(r))
 	}
-	if r := *attrs[AttrRequestID].StringValue; r != "job 1/\uFFFD" {
+	if r := attrs[AttrRequestID].StringValue; r != "job 1/\uFFFD" {
 		t.Errorf("request_id = %q", r)
 	}
 }
 
-func TestSendInputFIFO(t *testing.T) {
+func TestBuildFIFO(t *testing.T) {
 	url := "https://sqs.us-east-1.amazonaws.com/123456789012/training-events-dlq.fifo"
-	a := SendInput(url, Record{Body: "b", MessageID: "m1", RequestID: "job-1"})
-	b := SendInput(url, Record{Body: "b", MessageID: "m1", RequestID: "job-1", Reason: "other"})
-	c := SendInput(url, Record{Body: "b", MessageID: "m2", RequestID: "bad id\x00"})
-	if *a.MessageGroupId != "job-1" || *c.MessageGroupId != "unknown-request" {
-		t.Errorf("groups = %q, %q", *a.MessageGroupId, *c.MessageGroupId)
+	a := Build(url, Record{Body: "b", MessageID: "m1", RequestID: "job-1"})
+	b := Build(url, Record{Body: "b", MessageID: "m1", RequestID: "job-1", Reason: "other"})
+	c := Build(url, Record{Body: "b", MessageID: "m2", RequestID: "bad id\x00"})
+	if a.GroupID != "job-1" || c.GroupID != "unknown-request" {
+		t.Errorf("groups = %q, %q", a.GroupID, c.GroupID)
 	}
-	if *a.MessageDeduplicationId != *b.MessageDeduplicationId || *a.MessageDeduplicationId == *c.MessageDeduplicationId {
-		t.Errorf("dedup ids: same message %q %q, other message %q", *a.MessageDeduplicationId, *b.MessageDeduplicationId, *c.MessageDeduplicationId)
+	if a.DeduplicationID != b.DeduplicationID || a.DeduplicationID == c.DeduplicationID {
+		t.Errorf("dedup ids: same message %q %q, other message %q", a.DeduplicationID, b.DeduplicationID, c.DeduplicationID)
 	}
-	if n := len(*a.MessageDeduplicationId); n == 0 || n > 128 {
+	if n := len(a.DeduplicationID); n == 0 || n > 128 {
 		t.Errorf("dedup id length %d", n)
 	}
 }
 
 func TestParseRedrivePolicyMessage(t *testing.T) {
-	m, err := Parse(types.Message{
-		MessageId: aws.String("m"), Body: aws.String("{}"),
+	m, err := Parse(Received{
+		MessageID: "m", Body: "{}",
 		Attributes: map[string]string{"SentTimestamp": "1795946400000", "DeadLetterQueueSourceArn": "arn:aws:sqs:us-east-1:123456789012:training-events"},
 	})
 	if err != nil {
@@ -154,13 +157,9 @@ func TestParseRedrivePolicyMessage(t *testing.T) {
 }
 
 func TestParseMalformed(t *testing.T) {
-	m, err := Parse(types.Message{
-		MessageAttributes: map[string]types.MessageAttributeValue{
-			AttrReason:       {DataType: aws.String("String"), StringValue: aws.String("why")},
-			AttrReceiveCount: {DataType: aws.String("Number"), StringValue: aws.String("many")},
-			AttrFailedAt:     {DataType: aws.String("String"), StringValue: aws.String("yesterday")},
-		},
-		Attributes: map[string]string{"SentTimestamp": "x", "ApproximateReceiveCount": "1"},
+	m, err := Parse(Received{
+		MessageAttributes: map[string]string{AttrReason: "why", AttrReceiveCount: "many", AttrFailedAt: "yesterday"},
+		Attributes:        map[string]string{"SentTimestamp": "x", "ApproximateReceiveCount": "1"},
 	})
 	if !errors.Is(err, ErrMalformed) {
 		t.Fatalf("err = %v, want ErrMalformed", err)

@@ -20,8 +20,14 @@
 // cut to what fits. Both carry original_body_size and original_body_sha256, and [Message.Verbatim]
 // is false for them: such a message cannot be redriven as it is.
 //
-// [SendInput] builds the message (FIFO-aware); [Parse] reads one back from ReceiveMessage,
-// which must ask for [MessageAttributeNames] and [SystemAttributeNames]. Messages moved by the
-// queue's own redrive policy (maxReceiveCount) have none of these attributes: Parse returns
-// them with an empty Reason and the source queue in SourceARN.
+// [Build] builds the message (FIFO-aware) and [Sender] sends it; [Parse] reads one back from
+// ReceiveMessage, which must ask for [MessageAttributeNames] and [SystemAttributeNames]
+// (pkg/dlqtool turns the SQS client's messages into [Received]). Messages moved by the queue's
+// own redrive policy (maxReceiveCount) have none of these attributes: Parse returns them with an
+// empty Reason and the source queue in SourceARN.
+//
+// The package links no generated SQS client: the status-updater imports it, and
+// service/sqs's package initialisation alone cost that function's cold start about 0.1x of a
+// minimal Go function's. Sender calls SendMessage through pkg/awsjson, checks SQS's digests of
+// the body and attributes, and sends what the generated client would (TestSendIsTheSDKRequest).
 package deadletter

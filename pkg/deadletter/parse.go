@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/trainstatus/trainstatus/pkg/job"
 )
 
@@ -52,15 +50,24 @@ func (m Message) Age(now time.Time) time.Duration {
 	return 0
 }
 
+// Received is a message as ReceiveMessage returns it, in plain values.
+type Received struct {
+	MessageID, ReceiptHandle, Body string
+	// Attributes are the system attributes (SystemAttributeNames).
+	Attributes map[string]string
+	// MessageAttributes are the String and Number message attributes' values.
+	MessageAttributes map[string]string
+}
+
 // Parse reads a received message. Attributes it cannot read leave their field zero and are
 // reported together in an error matching ErrMalformed; the Message is complete otherwise.
-func Parse(m types.Message) (Message, error) {
+func Parse(m Received) (Message, error) {
 	out := Message{
-		MessageID:     aws.ToString(m.MessageId),
-		ReceiptHandle: aws.ToString(m.ReceiptHandle),
-		Body:          aws.ToString(m.Body),
-		GroupID:       m.Attributes[string(types.MessageSystemAttributeNameMessageGroupId)],
-		SourceARN:     m.Attributes[string(types.MessageSystemAttributeNameDeadLetterQueueSourceArn)],
+		MessageID:     m.MessageID,
+		ReceiptHandle: m.ReceiptHandle,
+		Body:          m.Body,
+		GroupID:       m.Attributes[SysMessageGroupID],
+		SourceARN:     m.Attributes[SysDeadLetterQueueSourceARN],
 	}
 	var errs []error
 	bad := func(name, value string, err error) {
@@ -68,10 +75,7 @@ func Parse(m types.Message) (Message, error) {
 	}
 	attr := func(name string) (string, bool) {
 		v, ok := m.MessageAttributes[name]
-		if !ok || v.StringValue == nil {
-			return "", false
-		}
-		return *v.StringValue, true
+		return v, ok
 	}
 	out.Reason, _ = attr(AttrReason)
 	out.OriginalMessageID, _ = attr(AttrOriginalMessageID)
@@ -98,7 +102,7 @@ func Parse(m types.Message) (Message, error) {
 		}
 		out.FailedAt = t
 	}
-	if v, ok := m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)]; ok {
+	if v, ok := m.Attributes[SysSentTimestamp]; ok {
 		ms, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			bad("SentTimestamp", v, err)
@@ -106,7 +110,7 @@ func Parse(m types.Message) (Message, error) {
 			out.SentAt = time.UnixMilli(ms).UTC()
 		}
 	}
-	if v, ok := m.Attributes[string(types.MessageSystemAttributeNameApproximateReceiveCount)]; ok {
+	if v, ok := m.Attributes[SysApproximateReceiveCount]; ok {
 		if n, err := strconv.Atoi(v); err != nil {
 			bad("ApproximateReceiveCount", v, err)
 		} else {

@@ -30,8 +30,8 @@ func deadLetter(t *testing.T, n int) (*sqsfake.Fake, *dlqtool.Queue, []string, t
 		body, _ := event(fmt.Sprintf("job-%d", i), uint64(i)).Marshal()
 		rec := deadletter.Record{Body: string(body), Reason: fmt.Sprintf("reason %d", i), MessageID: fmt.Sprintf("orig-%d", i),
 			ReceiveCount: 1, RequestID: fmt.Sprintf("job-%d", i), FailedAt: now.Add(-time.Duration(i+1) * time.Minute)}
-		in := deadletter.SendInput(dlqURL, rec)
-		fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
+		in := deadletter.Build(dlqURL, rec)
+		fake.PutDeadLetter(in)
 		orig = append(orig, rec.MessageID)
 	}
 	d := dlqtool.New(fake, dlqURL)
@@ -293,8 +293,8 @@ func TestRedriveRefusesReplacedBodies(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake, d, _, now := deadLetter(t, 1)
-			in := deadletter.SendInput(dlqURL, deadletter.Record{Body: tc.body, Reason: "invalid event: body", MessageID: "orig-x", ReceiveCount: 1, FailedAt: now})
-			fake.Put(dlqURL, *in.MessageBody, in.MessageAttributes)
+			in := deadletter.Build(dlqURL, deadletter.Record{Body: tc.body, Reason: "invalid event: body", MessageID: "orig-x", ReceiveCount: 1, FailedAt: now})
+			fake.PutDeadLetter(in)
 			res, err := d.Redrive(context.Background(), queueURL, dlqtool.Selection{All: true})
 			if err != nil {
 				t.Fatal(err)

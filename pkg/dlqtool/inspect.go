@@ -60,7 +60,7 @@ func (d *Queue) scan(ctx context.Context, visit func(deadletter.Message) (delete
 			VisibilityTimeout:           int32(max(d.Visibility/time.Second, 1)),
 			WaitTimeSeconds:             int32(min(max(d.Wait/time.Second, 0), 20)),
 			MessageAttributeNames:       deadletter.MessageAttributeNames,
-			MessageSystemAttributeNames: deadletter.SystemAttributeNames,
+			MessageSystemAttributeNames: SystemAttributeNames,
 		})
 		if err != nil {
 			onErr(fmt.Errorf("dlqtool: receive from dead-letter queue %s: %w", d.url, err))
@@ -77,7 +77,7 @@ func (d *Queue) scan(ctx context.Context, visit func(deadletter.Message) (delete
 		}
 		for _, raw := range fresh {
 			id := aws.ToString(raw.MessageId)
-			m, err := deadletter.Parse(raw)
+			m, err := Parse(raw)
 			if err != nil && !onErr(fmt.Errorf("dlqtool: dead-letter message %s: %w", id, err)) {
 				return
 			}
