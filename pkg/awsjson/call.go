@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	sdkretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	"github.com/trainstatus/trainstatus/pkg/retry"
 )
 
 // Call sends in, encoded as JSON, to op and decodes the answer's body into out (skipped when out
@@ -53,7 +53,7 @@ func (c *Client) withRetries(ctx context.Context, attempt func(context.Context) 
 			return err
 		}
 		if limit := c.retryer.MaxAttempts(); limit > 0 && n >= limit {
-			return &retry.MaxAttemptsError{Attempt: n, Err: err}
+			return &sdkretry.MaxAttemptsError{Attempt: n, Err: err}
 		}
 		release, tokenErr := c.retryToken(ctx, err)
 		if tokenErr != nil {
@@ -64,7 +64,7 @@ func (c *Client) withRetries(ctx context.Context, attempt func(context.Context) 
 		if delayErr != nil {
 			return fmt.Errorf("failed to get the delay before retry %d: %w (the attempt failed: %w)", n, delayErr, err)
 		}
-		if err := sleep(ctx, delay); err != nil {
+		if err := retry.Sleep(ctx, delay); err != nil {
 			return err
 		}
 	}
@@ -78,18 +78,4 @@ func (c *Client) retryToken(ctx context.Context, attemptErr error) (func(error) 
 		return nil, fmt.Errorf("%w (the attempt failed: %w)", err, attemptErr)
 	}
 	return release, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

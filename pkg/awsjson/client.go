@@ -50,12 +50,21 @@ func New(cfg aws.Config, service Service) (*Client, error) {
 		service:     service,
 		endpoint:    endpoint,
 		region:      cfg.Region,
-		credentials: cfg.Credentials,
+		credentials: cached(cfg.Credentials),
 		http:        httpClient,
 		retryer:     retryerOf(cfg),
 		signer:      v4.NewSigner(),
 		userAgent:   "aws-sdk-go-v2/" + aws.SDKVersion + " api/" + strings.ToLower(strings.ReplaceAll(service.ID, " ", "")) + " trainstatus-awsjson",
 	}, nil
+}
+
+// cached wraps p in the SDK's credentials cache, as the generated clients do, unless it is one:
+// role credentials that expire are then fetched once per expiry, not once per attempt.
+func cached(p aws.CredentialsProvider) aws.CredentialsProvider {
+	if aws.IsCredentialsProvider(p, (*aws.CredentialsCache)(nil)) {
+		return p
+	}
+	return aws.NewCredentialsCache(p)
 }
 
 // Endpoint is the base URL the client calls.
