@@ -31,6 +31,9 @@ func (c *Client) attempt(ctx context.Context, op Operation, body []byte, out any
 	if op.Target != "" {
 		req.Header.Set("X-Amz-Target", op.Target)
 	}
+	if trace := traceHeader(); trace != "" {
+		req.Header.Set("X-Amzn-Trace-Id", trace)
+	}
 	if c.service.QueryCompatible {
 		// Asks the service for the query protocol's error code in x-amzn-query-error, as the
 		// generated client does.
@@ -46,7 +49,14 @@ func (c *Client) attempt(ctx context.Context, op Operation, body []byte, out any
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &smithyhttp.RequestSendError{Err: err}
+		if ctx.Err() != nil {
+			// The caller's deadline or cancellation, not the connection: not retried (as
+			// smithy-go's client reports it).
+			return &smithy.CanceledError{Err: ctx.Err()}
+		}
+		// As the SDK does, a send failure is also a ResponseError, of status 0.
+		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{}}, Err: &smithyhttp.RequestSendError{Err: err}}}
 	}
 	defer resp.Body.Close()
 	if err := c.read(resp, out); err != nil {

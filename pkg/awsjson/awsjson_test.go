@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -174,6 +175,9 @@ func TestErrors(t *testing.T) {
 		{"access denied: a misconfiguration", awsjson.SESv2,
 			answer{403, map[string]string{"X-Amzn-ErrorType": "AccessDeniedException", "X-Amzn-RequestId": "req-1"}, `{"message":"no"}`},
 			"AccessDeniedException", "no", smithy.FaultClient, 1, true, aws.FalseTernary},
+		{"a code with a URI suffix holding a #", awsjson.SESv2,
+			answer{400, map[string]string{"X-Amzn-ErrorType": "BadRequestException:http://internal.example/#fragment", "X-Amzn-RequestId": "req-1"}, `{"message":"bad"}`},
+			"BadRequestException", "bad", smithy.FaultClient, 1, false, aws.FalseTernary},
 		{"throttled: retried", awsjson.SESv2,
 			answer{429, map[string]string{"X-Amzn-ErrorType": "TooManyRequestsException", "X-Amzn-RequestId": "req-1"}, `{"message":"slow down"}`},
 			"TooManyRequestsException", "slow down", smithy.FaultClient, 3, false, aws.TrueTernary},
@@ -268,6 +272,10 @@ func TestConnectionFailuresAreRetried(t *testing.T) {
 	if awserr.Transient(err) != aws.TrueTernary {
 		t.Errorf("awserr.Transient = %v, want true", awserr.Transient(err))
 	}
+	var resp *awshttp.ResponseError
+	if !errors.As(err, &resp) || resp.HTTPStatusCode() != 0 {
+		t.Errorf("err = %v, want a ResponseError of status 0 around the send error, as the SDK gives", err)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -340,6 +348,9 @@ func TestEndpoint(t *testing.T) {
 		{"the service's own wins", awsjson.SESv2, map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_SESV2": "http://127.0.0.1:8005"}, "http://127.0.0.1:8005", nil},
 		{"another service's is not used", awsjson.SQS, map[string]string{"AWS_ENDPOINT_URL_SESV2": "http://127.0.0.1:8005"}, "https://sqs.eu-west-1.amazonaws.com", nil},
 		{"ignored", awsjson.SQS, map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:2", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, "https://sqs.eu-west-1.amazonaws.com", nil},
+		{"European Sovereign Cloud", awsjson.SQS, map[string]string{"AWS_REGION": "eusc-de-east-1"}, "https://sqs.eusc-de-east-1.amazonaws.eu", nil},
+		{"ISO-F", awsjson.SQS, map[string]string{"AWS_REGION": "us-isof-south-1"}, "https://sqs.us-isof-south-1.csp.hci.ic.gov", nil},
+		{"a FIPS pseudo-region is refused, not resolved to a non-FIPS host", awsjson.SQS, map[string]string{"AWS_REGION": "fips-us-east-1"}, "", awsjson.ErrConfig},
 		{"not a URL", awsjson.SQS, map[string]string{"AWS_ENDPOINT_URL_SQS": "127.0.0.1:9324"}, "", awsjson.ErrConfig},
 		{"region not a host label", awsjson.SQS, map[string]string{"AWS_REGION": "eu-west-1.evil.com/x"}, "", awsjson.ErrConfig},
 	}
@@ -403,5 +414,153 @@ func TestAttemptTimeout(t *testing.T) {
 	}
 	if out.MessageId != "second" || calls.Load() != 2 {
 		t.Fatalf("MessageId %q after %d attempts, want second after 2", out.MessageId, calls.Load())
+	}
+}
+
+// TestCallerCancellation: the caller's deadline during an attempt or during the wait before a
+// retry ends the call at once, with the SDK's cancellation errors: not retried, not "transient".
+func TestCallerCancellation(t *testing.T) {
+	t.Run("during an attempt", func(t *testing.T) {
+		var calls atomic.Int64
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			io.Copy(io.Discard, r.Body)
+			select { // never answers while the test runs
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}))
+		t.Cleanup(srv.Close)
+		t.Cleanup(func() { close(release) }) // runs first
+		c, err := awsjson.New(configFor(t, srv.URL, fastLimits), awsjson.SQS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		err = c.Call(ctx, sendMessage, map[string]string{}, nil)
+		var canceled *smithy.CanceledError
+		if !errors.As(err, &canceled) || !errors.Is(err, context.DeadlineExceeded) || calls.Load() != 1 {
+			t.Fatalf("err = %v after %d attempts, want a CanceledError of the deadline after 1", err, calls.Load())
+		}
+		if awserr.Transient(err) == aws.TrueTernary {
+			t.Error("the caller's deadline is classified as transient")
+		}
+	})
+	t.Run("during the wait before a retry", func(t *testing.T) {
+		srv := newServer(t, answer{503, nil, `{}`})
+		cfg := configFor(t, srv.url, fastLimits)
+		cfg.Retryer = func() aws.Retryer { // a wait that outlasts the caller's deadline
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Hour, nil })
+			})
+		}
+		c, err := awsjson.New(cfg, awsjson.SQS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		err = c.Call(ctx, sendMessage, map[string]string{}, nil)
+		var canceled *aws.RequestCanceledError
+		if !errors.As(err, &canceled) || !errors.Is(err, context.DeadlineExceeded) || srv.count() != 1 {
+			t.Fatalf("err = %v after %d attempts, want a RequestCanceledError after 1", err, srv.count())
+		}
+	})
+}
+
+// source is a configuration source such as a shared config file: it may name a service's
+// endpoint, know AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, or fail.
+type source struct {
+	endpoints      map[string]string
+	ignore, hasIgn bool
+	err            error
+}
+
+func (s source) GetServiceBaseEndpoint(_ context.Context, id string) (string, bool, error) {
+	v, ok := s.endpoints[id]
+	return v, ok, s.err
+}
+
+func (s source) GetIgnoreConfiguredEndpoints(context.Context) (bool, bool, error) {
+	return s.ignore, s.hasIgn, nil
+}
+
+// TestEndpointPrecedence: with configuration sources other than the environment, the order is
+// the generated clients' (their resolveBaseEndpoint and configsources).
+func TestEndpointPrecedence(t *testing.T) {
+	shared := source{endpoints: map[string]string{"SQS": "http://127.0.0.1:7000"}}
+	cases := []struct {
+		name    string
+		env     map[string]string
+		base    string
+		sources []any
+		want    string
+	}{
+		{"a source's service endpoint", nil, "", []any{shared}, "http://127.0.0.1:7000"},
+		{"AWS_ENDPOINT_URL beats a source's service endpoint", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:1"}, "http://127.0.0.1:1", []any{shared}, "http://127.0.0.1:1"},
+		{"the first source that knows the ignore setting decides", nil, "", []any{source{hasIgn: true}, source{ignore: true, hasIgn: true}, shared}, "http://127.0.0.1:7000"},
+		{"ignored", nil, "", []any{source{ignore: true, hasIgn: true}, shared}, "https://sqs.eu-west-1.amazonaws.com"},
+		{"a failing source is passed over", nil, "", []any{source{err: errors.New("unreadable")}, shared}, "http://127.0.0.1:7000"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("AWS_ENDPOINT_URL_SQS", "")
+			os.Unsetenv("AWS_ENDPOINT_URL_SQS")
+			t.Setenv("AWS_ENDPOINT_URL", "")
+			os.Unsetenv("AWS_ENDPOINT_URL")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			cfg := aws.Config{Region: "eu-west-1", ConfigSources: tc.sources,
+				Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+					return aws.Credentials{AccessKeyID: "a", SecretAccessKey: "s"}, nil
+				})}
+			if tc.base != "" {
+				cfg.BaseEndpoint = aws.String(tc.base)
+			}
+			c, err := awsjson.New(cfg, awsjson.SQS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Endpoint() != tc.want {
+				t.Fatalf("endpoint %q, want %q", c.Endpoint(), tc.want)
+			}
+		})
+	}
+}
+
+// TestTraceHeader: inside Lambda, the invocation's trace id goes out as X-Amzn-Trace-Id,
+// percent-encoded as the SDK encodes it; outside Lambda there is none.
+func TestTraceHeader(t *testing.T) {
+	cases := []struct {
+		name, function, trace, want string
+	}{
+		{"in Lambda", "status-updater", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+			"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"},
+		{"characters the SDK encodes", "status-updater", "Root=1 2/é", "Root=1%202%2F%C3%A9"},
+		{"outside Lambda", "", "Root=1-5759e988-bd862e3fe1be46a994272793", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, answer{200, nil, `{}`})
+			cfg := configFor(t, srv.url, fastLimits)
+			t.Setenv("_X_AMZN_TRACE_ID", tc.trace)
+			t.Setenv("AWS_LAMBDA_FUNCTION_NAME", tc.function)
+			if tc.function == "" {
+				os.Unsetenv("AWS_LAMBDA_FUNCTION_NAME")
+			}
+			c, err := awsjson.New(cfg, awsjson.SQS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Call(context.Background(), sendMessage, map[string]string{}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.requests[0].Header.Get("X-Amzn-Trace-Id"); got != tc.want {
+				t.Fatalf("X-Amzn-Trace-Id = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	sdkretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/pkg/retry"
@@ -32,7 +33,11 @@ func (c *Client) operationError(op Operation, err error) error {
 
 // withRetries makes attempts as the SDK's retry middleware does: an attempt token for each
 // attempt, a retry token (the retry quota) and the retryer's delay before each retry, and at most
-// the retryer's MaxAttempts.
+// the retryer's MaxAttempts. Two differences, neither reachable with pkg/awsconfig's retryer
+// (no retry quota): the standard retryer's attempt token after the first attempt is the initial
+// one (the SDK's own middleware tells it the attempt number through an unexported context key),
+// so a retried success gives the quota back one token more than the SDK would; and a service's
+// x-amz-retry-after hint is not read.
 func (c *Client) withRetries(ctx context.Context, attempt func(context.Context) error) error {
 	releaseRetry := func(error) error { return nil }
 	for n := 1; ; n++ {
@@ -65,7 +70,7 @@ func (c *Client) withRetries(ctx context.Context, attempt func(context.Context) 
 			return fmt.Errorf("failed to get the delay before retry %d: %w (the attempt failed: %w)", n, delayErr, err)
 		}
 		if err := retry.Sleep(ctx, delay); err != nil {
-			return err
+			return &aws.RequestCanceledError{Err: err}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,8 +59,8 @@ func New(cfg aws.Config, service Service) (*Client, error) {
 	}, nil
 }
 
-// cached wraps p in the SDK's credentials cache, as the generated clients do, unless it is one:
-// role credentials that expire are then fetched once per expiry, not once per attempt.
+// cached wraps p in the SDK's credentials cache (as config.LoadDefaultConfig does) unless it is
+// one: credentials that expire are then fetched once per expiry, not once per attempt.
 func cached(p aws.CredentialsProvider) aws.CredentialsProvider {
 	if aws.IsCredentialsProvider(p, (*aws.CredentialsCache)(nil)) {
 		return p
@@ -108,21 +109,26 @@ type ignoreSource interface {
 	GetIgnoreConfiguredEndpoints(ctx context.Context) (bool, bool, error)
 }
 
-// resolveEndpoint picks the service's base URL: its own configured endpoint, else the
-// configuration's base endpoint, else the regional one.
+// resolveEndpoint picks the service's base URL as the generated clients' resolveBaseEndpoint
+// does: the configuration's base endpoint (AWS_ENDPOINT_URL), replaced by the service's own
+// configured endpoint unless AWS_ENDPOINT_URL is set and AWS_ENDPOINT_URL_<SERVICE> is not; with
+// neither, the regional endpoint.
 func resolveEndpoint(cfg aws.Config, service Service) (string, error) {
-	endpoint, err := configuredEndpoint(cfg, service)
-	if err != nil {
-		return "", err
-	}
-	if endpoint == "" && cfg.BaseEndpoint != nil {
+	var endpoint string
+	if cfg.BaseEndpoint != nil {
 		endpoint = *cfg.BaseEndpoint
 	}
-	if endpoint == "" {
-		if endpoint, err = service.regionalEndpoint(cfg.Region); err != nil {
-			return "", err
+	_, global := os.LookupEnv("AWS_ENDPOINT_URL")
+	_, own := os.LookupEnv(endpointVariable(service))
+	if !global || own {
+		if v := configuredEndpoint(cfg, service); v != "" {
+			endpoint = v
 		}
-	} else if !validRegion(cfg.Region) {
+	}
+	if endpoint == "" {
+		return service.regionalEndpoint(cfg.Region)
+	}
+	if !validRegion(cfg.Region) {
 		return "", fmt.Errorf("%w: region %q is not a valid host label", ErrConfig, cfg.Region)
 	}
 	u, err := url.Parse(endpoint)
@@ -132,14 +138,24 @@ func resolveEndpoint(cfg aws.Config, service Service) (string, error) {
 	return strings.TrimSuffix(endpoint, "/"), nil
 }
 
-// configuredEndpoint is the first service endpoint the configuration's sources name, unless one
-// of them says to ignore configured endpoints.
-func configuredEndpoint(cfg aws.Config, service Service) (string, error) {
+// endpointVariable is the service's own endpoint variable: AWS_ENDPOINT_URL_<ID>.
+func endpointVariable(service Service) string {
+	return "AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(service.ID), " ", "_")
+}
+
+// configuredEndpoint is the first service endpoint the configuration's sources name, as the
+// SDK's configsources.ResolveServiceBaseEndpoint finds it: nothing when the first source that
+// knows AWS_IGNORE_CONFIGURED_ENDPOINT_URLS says to ignore them, and a source that fails is
+// passed over.
+func configuredEndpoint(cfg aws.Config, service Service) string {
 	ctx := context.Background()
 	for _, src := range cfg.ConfigSources {
 		if s, ok := src.(ignoreSource); ok {
-			if ignore, found, err := s.GetIgnoreConfiguredEndpoints(ctx); err == nil && found && ignore {
-				return "", nil
+			if ignore, found, err := s.GetIgnoreConfiguredEndpoints(ctx); err == nil && found {
+				if ignore {
+					return ""
+				}
+				break
 			}
 		}
 	}
@@ -148,13 +164,9 @@ func configuredEndpoint(cfg aws.Config, service Service) (string, error) {
 		if !ok {
 			continue
 		}
-		v, found, err := s.GetServiceBaseEndpoint(ctx, service.ID)
-		if err != nil {
-			return "", fmt.Errorf("%w: %s endpoint: %w", ErrConfig, service.ID, err)
-		}
-		if found {
-			return v, nil
+		if v, found, err := s.GetServiceBaseEndpoint(ctx, service.ID); err == nil && found {
+			return v
 		}
 	}
-	return "", nil
+	return ""
 }

@@ -28,7 +28,13 @@
 //     code comes from the query-compatible header (x-amzn-query-error, as SQS sends it), else
 //     X-Amzn-ErrorType, else the body's __type or code, without the namespace.
 //
-// What it does not do: FIPS and dual-stack endpoints, clock-skew correction, request compression,
-// event streams, and any operation that is not a POST of a JSON body (its callers need none).
-// Responses larger than MaxResponseBytes are refused.
+// Also as the SDK does: inside Lambda, the invocation's _X_AMZN_TRACE_ID goes out as
+// X-Amzn-Trace-Id (X-Ray, the dead letter's AWSTraceHeader, Lambda's recursive-loop detection),
+// and the caller's cancelled context is a *smithy.CanceledError (during an attempt) or an
+// *aws.RequestCanceledError (during a wait), never retried.
+//
+// What it does not do: FIPS and dual-stack endpoints (a FIPS pseudo-region is refused rather than
+// resolved to a non-FIPS host), clock-skew correction, the x-amz-retry-after hint, request
+// compression, event streams, and any operation that is not a POST of a JSON body (its callers
+// need none). Responses larger than MaxResponseBytes are refused.
 package awsjson

@@ -48,13 +48,13 @@ func requestID(resp *http.Response) string {
 	return firstNonEmpty(resp.Header.Get("X-Amzn-RequestId"), resp.Header.Get("X-Amz-Request-Id"))
 }
 
-// sanitizeCode drops a code's namespace ("com.amazonaws.sqs#QueueDoesNotExist") and anything
-// after a colon ("ThrottlingException:http://internal..."), as the SDK does.
+// sanitizeCode drops anything after a colon ("ThrottlingException:http://internal...") and then
+// a code's namespace ("com.amazonaws.sqs#QueueDoesNotExist"), in smithy-go's order.
 func sanitizeCode(code string) string {
+	code, _, _ = strings.Cut(code, ":")
 	if _, rest, ok := strings.Cut(code, "#"); ok {
 		code = rest
 	}
-	code, _, _ = strings.Cut(code, ":")
 	return strings.TrimSpace(code)
 }
 

@@ -48,16 +48,29 @@ func (s Service) regionalEndpoint(region string) (string, error) {
 	if !validRegion(region) {
 		return "", fmt.Errorf("%w: region %q is not a valid host label", ErrConfig, region)
 	}
+	if strings.HasPrefix(region, "fips-") || strings.HasSuffix(region, "-fips") {
+		return "", fmt.Errorf("%w: region %q asks for a FIPS endpoint, which this package does not resolve; set %s",
+			ErrConfig, region, endpointVariable(s))
+	}
 	domain := "amazonaws.com"
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		domain = "amazonaws.com.cn"
-	case strings.HasPrefix(region, "us-isob-"):
-		domain = "sc2s.sgov.gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		domain = "c2s.ic.gov"
+	for _, p := range partitionDomains {
+		if strings.HasPrefix(region, p.prefix) {
+			domain = p.domain
+			break
+		}
 	}
 	return "https://" + s.EndpointPrefix + "." + region + "." + domain, nil
+}
+
+// partitionDomains are the DNS suffixes of the partitions other than aws (whose regions need no
+// entry), by region prefix, from the SDK's partition table (internal/endpoints/awsrulesfn).
+var partitionDomains = []struct{ prefix, domain string }{
+	{"cn-", "amazonaws.com.cn"},
+	{"us-isob-", "sc2s.sgov.gov"},
+	{"us-isof-", "csp.hci.ic.gov"},
+	{"us-iso-", "c2s.ic.gov"},
+	{"eu-isoe-", "cloud.adc-e.uk"},
+	{"eusc-", "amazonaws.eu"},
 }
 
 // validRegion reports whether region can be a host label: letters, digits and inner hyphens.

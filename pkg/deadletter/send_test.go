@@ -48,14 +48,17 @@ func config(url string) aws.Config {
 }
 
 // TestSendIsTheSDKRequest: for a standard and a FIFO queue, Sender sends the request the
-// generated SQS client sends for the same message: target, content type, query mode and JSON
-// body.
+// generated SQS client sends for the same message: target, content type, query mode, trace
+// header and JSON body.
 func TestSendIsTheSDKRequest(t *testing.T) {
 	failedAt := time.Date(2026, 11, 24, 10, 0, 5, 0, time.UTC)
 	rec := Record{Body: `{"request_id":"job-1","status":"RUNNING"}`, Reason: "status: must be one of …",
 		MessageID: "orig-1", ReceiveCount: 3, RequestID: "job-1", FailedAt: failedAt}
 	for _, queue := range []string{"https://sqs.us-east-1.amazonaws.com/1/dlq", "https://sqs.us-east-1.amazonaws.com/1/dlq.fifo"} {
 		t.Run(queue, func(t *testing.T) {
+			// Inside Lambda both send the invocation's trace id (the SDK's recursion detection).
+			t.Setenv("AWS_LAMBDA_FUNCTION_NAME", "status-updater")
+			t.Setenv("_X_AMZN_TRACE_ID", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1 é")
 			m := Build(queue, rec)
 			url, got := captureServer(t, func(map[string]any) string { return sqsAnswer(m) })
 
@@ -71,10 +74,13 @@ func TestSendIsTheSDKRequest(t *testing.T) {
 				t.Fatalf("the SDK's SendMessage: %v", err)
 			}
 			ours, sdk := (*got)[0], (*got)[1]
-			for _, h := range []string{"X-Amz-Target", "Content-Type", "X-Amzn-Query-Mode"} {
+			for _, h := range []string{"X-Amz-Target", "Content-Type", "X-Amzn-Query-Mode", "X-Amzn-Trace-Id"} {
 				if ours.headers.Get(h) != sdk.headers.Get(h) {
 					t.Errorf("%s = %q, the SDK sends %q", h, ours.headers.Get(h), sdk.headers.Get(h))
 				}
+			}
+			if ours.headers.Get("X-Amzn-Trace-Id") == "" {
+				t.Error("no X-Amzn-Trace-Id inside Lambda")
 			}
 			if ours.path != sdk.path || !reflect.DeepEqual(ours.body, sdk.body) {
 				t.Errorf("request %s %v\nthe SDK's %s %v", ours.path, ours.body, sdk.path, sdk.body)
