@@ -121,12 +121,12 @@ func (s endpointSource) GetIgnoreConfiguredEndpoints(context.Context) (bool, boo
 // GetServiceBaseEndpoint returns AWS_ENDPOINT_URL_<SERVICE> for the client whose ServiceID is
 // sdkID. It reads the variable when the client is made, as the SDK does.
 func (s endpointSource) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
-	v := os.Getenv(endpointEnv(sdkID))
+	v := os.Getenv(EndpointVariable(sdkID))
 	return v, v != "", nil
 }
 
-// endpointEnv names the endpoint variable of the service whose ServiceID is sdkID, by the SDK's
+// EndpointVariable names the endpoint variable of the service whose ServiceID is sdkID, by the SDK's
 // rule (config.EnvConfig): upper case, spaces to underscores.
-func endpointEnv(sdkID string) string {
+func EndpointVariable(sdkID string) string {
 	return envEndpointURL + "_" + strings.ReplaceAll(strings.ToUpper(sdkID), " ", "_")
 }

@@ -170,8 +170,8 @@ func TestEndpointVariableNames(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.serviceID, func(t *testing.T) {
-			if got := endpointEnv(tc.serviceID); got != tc.want {
-				t.Errorf("endpointEnv(%q) = %s, want %s", tc.serviceID, got, tc.want)
+			if got := EndpointVariable(tc.serviceID); got != tc.want {
+				t.Errorf("EndpointVariable(%q) = %s, want %s", tc.serviceID, got, tc.want)
 			}
 			useEnv(t, map[string]string{tc.want: "http://127.0.0.1:1234"})
 			sdk, found, err := config.EnvConfig{}.GetServiceBaseEndpoint(context.Background(), tc.serviceID)

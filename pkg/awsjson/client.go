@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 )
 
 // ErrConfig matches the error New returns for a configuration it cannot call with: no region or
@@ -119,7 +120,7 @@ func resolveEndpoint(cfg aws.Config, service Service) (string, error) {
 		endpoint = *cfg.BaseEndpoint
 	}
 	_, global := os.LookupEnv("AWS_ENDPOINT_URL")
-	_, own := os.LookupEnv(endpointVariable(service))
+	_, own := os.LookupEnv(awsconfig.EndpointVariable(service.ID))
 	if !global || own {
 		if v := configuredEndpoint(cfg, service); v != "" {
 			endpoint = v
@@ -136,11 +137,6 @@ func resolveEndpoint(cfg aws.Config, service Service) (string, error) {
 		return "", fmt.Errorf("%w: %s endpoint %q is not an absolute http(s) URL", ErrConfig, service.ID, endpoint)
 	}
 	return strings.TrimSuffix(endpoint, "/"), nil
-}
-
-// endpointVariable is the service's own endpoint variable: AWS_ENDPOINT_URL_<ID>.
-func endpointVariable(service Service) string {
-	return "AWS_ENDPOINT_URL_" + strings.ReplaceAll(strings.ToUpper(service.ID), " ", "_")
 }
 
 // configuredEndpoint is the first service endpoint the configuration's sources name, as the

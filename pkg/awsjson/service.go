@@ -3,6 +3,8 @@ package awsjson
 import (
 	"fmt"
 	"strings"
+
+	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 )
 
 // Service names an AWS API as the SDK and SigV4 know it.
@@ -50,7 +52,7 @@ func (s Service) regionalEndpoint(region string) (string, error) {
 	}
 	if strings.HasPrefix(region, "fips-") || strings.HasSuffix(region, "-fips") {
 		return "", fmt.Errorf("%w: region %q asks for a FIPS endpoint, which this package does not resolve; set %s",
-			ErrConfig, region, endpointVariable(s))
+			ErrConfig, region, awsconfig.EndpointVariable(s.ID))
 	}
 	domain := "amazonaws.com"
 	for _, p := range partitionDomains {
