@@ -70,6 +70,13 @@ type StatusItem struct {
 	Name string `dynamodbav:"name,omitempty"`
 	// StallAfterSeconds is the job's own stall window (0: the deployment's), set like Name.
 	StallAfterSeconds int64 `dynamodbav:"stall_after_seconds,omitempty"`
+	// OpenShard puts the job in IndexOpen while it is not final (see there).
+	OpenShard string `dynamodbav:"open_shard,omitempty"`
+	// StallAlertedFor is the updated_at of the silence the stall sweep alerted (one alert per
+	// episode); any newer applied event removes it.
+	StallAlertedFor string `dynamodbav:"stall_alerted_for,omitempty"`
+	// StallNotifiedFor is the stall episode the notifier delivered (its mark, like NotifiedAt).
+	StallNotifiedFor string `dynamodbav:"stall_notified_for,omitempty"`
 }
 
 // StatusKey returns the status table key of the job (user, request).
@@ -84,6 +91,10 @@ var StatusSchema = ddb.MustSchema[StatusItem](ddb.Definition{
 	SortKey:      AttrRequestID,
 	LSIs: []ddb.LSI{
 		{Name: IndexByStarted, SortKey: AttrTimestamp, Projection: ddb.ProjectAll},
+	},
+	GSIs: []ddb.GSI{
+		{Name: IndexOpen, PartitionKey: AttrOpenShard, SortKey: AttrTimestamp, Projection: ddb.ProjectInclude,
+			NonKeyAttributes: []string{AttrStatus, AttrUpdatedAt, AttrStallAfter, AttrStallAlertedFor}},
 	},
 	TTL:    AttrExpiresAt,
 	Stream: ddb.StreamNewAndOldImages,

@@ -63,7 +63,7 @@ func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 		RequestID: "skip-start", UserID: owner, Status: job.InProgress, Timestamp: at, UpdatedAt: at,
 		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
 		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5),
-		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(),
+		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(), OpenShard: tables.OpenShard(owner, "skip-start"),
 	}
 	if !reflect.DeepEqual(item, want) {
 		t.Errorf("item\n %+v\nwant\n %+v", item, want)
