@@ -90,6 +90,9 @@ type result struct {
 
 // notify handles one record: decide, check the mark, read the owner, send, mark.
 func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) result {
+	if item, ok := stallAlert(rec); ok {
+		return h.notifyStall(ctx, item)
+	}
 	item, ok, why := ending(rec)
 	if !ok {
 		return result{outcome: Skipped, reason: why, item: item}
@@ -105,16 +108,9 @@ func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) re
 		return result{outcome: Skipped, reason: "already notified at " + current.NotifiedAt + " (a redelivered record)", item: item}
 	}
 
-	user, err := h.Users.Get(ddb.Key{Partition: item.UserID}).One(ctx)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return result{outcome: Skipped, reason: "the owner has no user record", item: item}
-	case err != nil:
-		return result{outcome: Failed, reason: "reading the owner's record failed", item: item, err: err}
-	case user.Email == "":
-		return result{outcome: Skipped, reason: "the owner has no email address", item: item}
-	case !user.WantsEmail():
-		return result{outcome: OptedOut, reason: "the owner turned job emails off", item: item}
+	user, stop := h.recipient(ctx, item)
+	if stop != nil {
+		return *stop
 	}
 
 	if err := h.Mailer.Send(ctx, compose(item, user.Email, h.Page)); err != nil {
@@ -135,4 +131,21 @@ func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) re
 	default:
 		return result{outcome: Failed, reason: "e-mailed, but marking the job failed: the retry will send it again", item: item, err: err}
 	}
+}
+
+// recipient reads the job owner's record: the user to e-mail, or the result that ends the record
+// (no record, no address, emails off, or a failed read).
+func (h *Handler) recipient(ctx context.Context, item tables.StatusItem) (tables.UserItem, *result) {
+	user, err := h.Users.Get(ddb.Key{Partition: item.UserID}).One(ctx)
+	switch {
+	case errors.Is(err, ddb.ErrNotFound):
+		return user, &result{outcome: Skipped, reason: "the owner has no user record", item: item}
+	case err != nil:
+		return user, &result{outcome: Failed, reason: "reading the owner's record failed", item: item, err: err}
+	case user.Email == "":
+		return user, &result{outcome: Skipped, reason: "the owner has no email address", item: item}
+	case !user.WantsEmail():
+		return user, &result{outcome: OptedOut, reason: "the owner turned job emails off", item: item}
+	}
+	return user, nil
 }
