@@ -29,7 +29,7 @@ const owner = "3f9a1c52-7d2e-4b8a-9c61-2e5f0d4a7b13"
 var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	spy   *ddbtest.Spy
 	table *ddb.Table[tables.StatusItem]
 	log   *syncbuf.Buffer
@@ -255,4 +255,12 @@ func TestSweepFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+func discardMetrics() *emf.Writer { return emf.New(io.Discard, emf.Namespace, "stall-sweep") }
+
+func eventBridge() events.EventBridgeEvent {
+	return events.EventBridgeEvent{DetailType: "Scheduled Event", Source: "aws.events"}
 }

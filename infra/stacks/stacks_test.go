@@ -40,6 +40,7 @@ func bare(t *testing.T) *synthesized {
 // stackOf is the stack that declares each function: user-signup lives with the user pool.
 var stackOf = map[string]string{
 	deploy.StatusUpdater: "stateless", deploy.UserSignup: "stateful", deploy.StatusQuery: "stateless", deploy.StatusNotifier: "stateless",
+	deploy.StallSweep: "stateless",
 }
 
 // TestTablesFollowDefinitions: the tables' keys, attribute types, GSIs, LSIs, TTL and stream are
@@ -319,7 +320,7 @@ func TestFunctions(t *testing.T) {
 	}
 	_, q := s.function(t, "dev", deploy.StatusQuery)
 	same(t, "status-query reserved concurrency", q["ReservedConcurrentExecutions"], deploy.StatusQueryFunction.ReservedConcurrency)
-	for stack, n := range map[string]int{"stateful": 1, "stateless": 4} { // + API access logs
+	for stack, n := range map[string]int{"stateful": 1, "stateless": 5} { // + API access logs
 		groups := s.resources(stack, "AWS::Logs::LogGroup")
 		if len(groups) != n {
 			t.Errorf("%s stack: %d log groups, want %d", stack, len(groups), n)
@@ -454,6 +455,11 @@ func TestPermissionsExact(t *testing.T) {
 			stmt("ses:SendEmail", ses+"notify@example.com"),
 			stmt("sqs:SendMessage", "NotifierFailureQueue.Arn"),
 		},
+		deploy.StallSweep: {
+			logs(deploy.StallSweep),
+			stmt("dynamodb:Query", "StatusTable.Arn/index/"+tables.IndexOpen),
+			stmt("dynamodb:UpdateItem", "StatusTable.Arn"),
+		},
 	}
 	for _, f := range deploy.Functions {
 		fn := f.Name
@@ -490,13 +496,13 @@ func TestPermissionsExact(t *testing.T) {
 				t.Errorf("%s: policy %s attached to %v: only the bucket deployment handler's may exist", stack, id, roles)
 			}
 		}
-		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1, "stateless": 3 + 1}[stack] {
+		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1, "stateless": 4 + 1}[stack] {
 			t.Errorf("%s stack has %d roles: only the functions (and the stateless stack's bucket deployment handler) should have one", stack, n)
 		}
 	}
 
 	// Who may invoke the functions: Cognito the trigger (for both triggers), API Gateway
-	// status-query for each route.
+	// status-query for each route, EventBridge the stall sweep.
 	perms := map[string][]any{}
 	for _, stack := range []string{"stateful", "stateless"} {
 		for _, r := range s.resources(stack, "AWS::Lambda::Permission") {
@@ -527,7 +533,10 @@ func TestPermissionsExact(t *testing.T) {
 		same(t, "Cognito's invoke permission", p, cognito)
 	}
 	delete(got, "user-signup.Arn")
-	same(t, "invoke permissions", got, map[string]any{"status-query.Arn": apiPerms})
+	same(t, "invoke permissions", got, map[string]any{"status-query.Arn": apiPerms,
+		// EventBridge the stall sweep, from its schedule's rule only.
+		"stall-sweep.Arn": []any{map[string]any{"Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com",
+			"SourceArn": "StallSweepSchedule.Arn", "FunctionName": "stall-sweep.Arn"}}})
 }
 
 // deploymentHandlerRoles returns the logical ids of the roles of the CDK's bucket deployment

@@ -48,6 +48,10 @@ type Config struct {
 	UpdaterConcurrency int
 	QueryConcurrency   int // status-query emulators
 
+	// ScheduleEvery runs every scheduled function (deploy.Schedules: the stall sweep) at this
+	// period instead of its own; 0 keeps deploy's (one minute). Tests shorten it.
+	ScheduleEvery time.Duration
+
 	// FunctionEnv adds to (or overrides) a function's environment, by function name: e.g. a
 	// short {"status-query": {"STALL_WINDOW": "3s"}} for a test (see extraenv.go).
 	FunctionEnv map[string]map[string]string

@@ -80,6 +80,8 @@ func (c Config) concurrency(name string) int {
 		return c.UpdaterConcurrency
 	case deploy.StatusQuery:
 		return c.QueryConcurrency
+	case deploy.StallSweep:
+		return 2 // two sweeps may overlap, as in AWS when one runs long
 	}
 	return 1
 }

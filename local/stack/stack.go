@@ -37,7 +37,8 @@ type Stack struct {
 	closers []func() // run in reverse order by Close
 	once    sync.Once
 
-	notifier *streams.Source // status-notifier's stream event source (StreamStats)
+	notifier  *streams.Source // status-notifier's stream event source (StreamStats)
+	schedules *scheduler      // the scheduled functions' tickers (schedule.go)
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the
@@ -132,6 +133,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err := s.startStream(ctx, cfg, lambda); err != nil {
 		return nil, err
 	}
+	s.startSchedules(ctx, cfg, lambda)
 	mapping := esm.New(esm.Config{QueueURL: queues.URL, QueueARN: queues.ARN, Function: deploy.StatusUpdater,
 		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency},
 		fauxqs.NewClient(sqsSrv.Endpoint), lambda, log)

@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.BatchingWindow, "batching-window", d.BatchingWindow, "event source batching window")
 	fs.IntVar(&cfg.UpdaterConcurrency, "updater-concurrency", d.UpdaterConcurrency, "status-updater emulators and pollers")
 	fs.IntVar(&cfg.QueryConcurrency, "query-concurrency", d.QueryConcurrency, "status-query emulators")
+	fs.DurationVar(&cfg.ScheduleEvery, "schedule-every", 0, "run the scheduled functions (the stall sweep) at this period (default: deploy's, one minute)")
 	fs.StringVar(&cfg.LogLevel, "function-log-level", d.LogLevel, "the functions' LOG_LEVEL")
 	fs.StringVar(&cfg.User, "user", "", "sign up, confirm and log in this email once ready; its tokens go in the state file")
 	fs.StringVar(&cfg.UserPassword, "password", stack.DefaultPassword, "password of -user")

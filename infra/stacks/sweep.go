@@ -1,0 +1,47 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tables"
+)
+
+// addStallSweep declares stall-sweep and the EventBridge rule that runs it on
+// deploy.StallSweepSchedule. Its role may Query the open-jobs index and update the status table
+// (the conditional stall_alerted_for write), nothing else: no Scan, no read of the table itself.
+// Its alarms (errors, ERROR lines, throttles) are addAlarms', like every function's.
+func (s *Stateless) addStallSweep(settings Settings, state *Stateful, values map[deploy.Resource]*string) error {
+	statusArn := *state.StatusTable.TableArn()
+	var err error
+	if s.StallSweep, err = newFunction(s.Stack, settings, functionSpec{
+		Function: deploy.StallSweepFunction,
+		Values:   values,
+		Statements: []awsiam.PolicyStatement{
+			allow([]string{"dynamodb:Query"}, statusArn+"/index/"+tables.IndexOpen),
+			allow([]string{"dynamodb:UpdateItem"}, statusArn),
+		},
+	}); err != nil {
+		return err
+	}
+	sched := deploy.StallSweepSchedule
+	if sched.Function != deploy.StallSweep || sched.Every.Minutes() < 1 || sched.Every%60e9 != 0 {
+		return fmt.Errorf("schedule of %s: every %v; EventBridge rates are whole minutes", sched.Function, sched.Every)
+	}
+	s.StallSchedule = awsevents.NewRule(s.Stack, jsii.String("StallSweepSchedule"), &awsevents.RuleProps{
+		RuleName:    jsii.String(settings.Name(deploy.StallSweep + "-schedule")),
+		Description: jsii.String(fmt.Sprintf("runs %s every %v", deploy.StallSweep, sched.Every)),
+		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(sched.Every.Minutes()))),
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(s.StallSweep.Function, &awseventstargets.LambdaFunctionProps{
+			// A missed sweep is made up by the next one a minute later: no retries of an old one.
+			RetryAttempts: jsii.Number(0),
+			MaxEventAge:   awscdk.Duration_Minutes(jsii.Number(1)),
+		})},
+	})
+	return nil
+}
