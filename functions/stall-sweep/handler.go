@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -26,7 +27,8 @@ const DeadlineMargin = 3 * time.Second
 var ErrIncomplete = errors.New("stall-sweep: incomplete sweep")
 
 // Handler finds jobs that are not final and silent past their stall window, through the
-// open-jobs index (one Query per shard, never a Scan), and records one alert per silence.
+// open-jobs index (one Query per shard, never a Scan, then BatchGetItem of the jobs it lists), and
+// records one alert per silence.
 type Handler struct {
 	Jobs *ddb.Table[tables.StatusItem]
 	// StallWindow is the deployment's window, for jobs that gave none of their own.
@@ -44,16 +46,28 @@ func (h *Handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (Summar
 	start := time.Now()
 	log := lambdalog.ForInvocation(ctx, h.Log)
 	now := h.Now()
-	counts := Summary{}
-	var errs []error
+	// The shards at once: a sweep takes about as long as its largest shard, not their sum.
+	shardCounts := make([]Summary, tables.OpenShards)
+	errs := make([]error, tables.OpenShards)
+	var wg sync.WaitGroup
 	for i := range tables.OpenShards {
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < DeadlineMargin {
-			errs = append(errs, fmt.Errorf("out of time before shard %d", i))
-			break
-		}
-		if err := h.sweepShard(ctx, log, tables.OpenShardName(i), now, counts); err != nil {
-			log.Error("shard", "shard", tables.OpenShardName(i), "error", err.Error())
-			errs = append(errs, err)
+		shardCounts[i] = Summary{}
+		wg.Go(func() {
+			if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < DeadlineMargin {
+				errs[i] = fmt.Errorf("out of time before shard %d", i)
+				return
+			}
+			if err := h.sweepShard(ctx, log, tables.OpenShardName(i), now, shardCounts[i]); err != nil {
+				log.Error("shard", "shard", tables.OpenShardName(i), "error", err.Error())
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	counts := Summary{}
+	for _, c := range shardCounts {
+		for o, n := range c {
+			counts[o] += n
 		}
 	}
 	metrics := make([]emf.Metric, 0, len(Outcomes)+1)
@@ -63,19 +77,32 @@ func (h *Handler) Handle(ctx context.Context, _ events.EventBridgeEvent) (Summar
 	h.Metrics.Write(append(metrics, emf.Metric{Name: "DurationMs", Value: time.Since(start).Milliseconds(), Unit: emf.Milliseconds})...)
 	log.Info("sweep", "running", counts[Running], "alerted", counts[Alerted], "already_alerted", counts[AlreadyAlerted],
 		"raced", counts[Raced], "failed", counts[Failed])
-	if len(errs) > 0 || counts[Failed] > 0 {
-		return counts, fmt.Errorf("%w: %d failed jobs: %w", ErrIncomplete, counts[Failed], errors.Join(errs...))
+	if err := errors.Join(errs...); err != nil || counts[Failed] > 0 {
+		return counts, fmt.Errorf("%w: %d failed jobs: %w", ErrIncomplete, counts[Failed], err)
 	}
 	return counts, nil
 }
 
-// sweepShard reads one shard of the index, page after page, and judges each job in it. An error
-// of the Query ends the shard; an error of one job's write is counted and the shard goes on.
+// sweepShard reads one shard of the index (the keys of its open jobs, page after page), then the
+// jobs themselves (BatchGetItem, 100 a call), and judges each. An error of a read ends the shard;
+// an error of one job's write is counted and the shard goes on.
 func (h *Handler) sweepShard(ctx context.Context, log *slog.Logger, shard string, now time.Time, counts Summary) error {
+	var keys []ddb.Key
 	for it, err := range h.Jobs.Query(shard).Index(tables.IndexOpen).All(ctx) {
 		if err != nil {
 			return fmt.Errorf("query %s: %w", shard, err)
 		}
+		keys = append(keys, tables.StatusKey(it.UserID, it.RequestID))
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	// A job gone since the index listed it (its TTL) is simply absent.
+	jobs, err := h.Jobs.BatchGet(keys...).All(ctx)
+	if err != nil {
+		return fmt.Errorf("read the open jobs of %s: %w", shard, err)
+	}
+	for _, it := range jobs {
 		o, err := h.judge(ctx, it, now)
 		counts[o]++
 		attrs := []any{"outcome", o, "user_id", it.UserID, "request_id", it.RequestID, "updated_at", it.UpdatedAt,
@@ -92,7 +119,9 @@ func (h *Handler) sweepShard(ctx context.Context, log *slog.Logger, shard string
 	return nil
 }
 
-// judge decides one job from its index item alone, and records the alert when it is due.
+// judge decides one job, and records the alert when it is due. (The index is eventually
+// consistent: a job that ended a moment ago may still be listed; job.Stalled says a final job
+// never stalls, so it counts as running.)
 func (h *Handler) judge(ctx context.Context, it tables.StatusItem, now time.Time) (Outcome, error) {
 	lastHeard, err := job.ParseTime(it.UpdatedAt)
 	if err != nil {

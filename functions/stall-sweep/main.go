@@ -1,8 +1,8 @@
 // Command stall-sweep finds training jobs that went silent (issue 22). Run on a schedule
 // (deploy.StallSweepSchedule: an EventBridge rule when deployed, a ticker in the local stack), it
-// Queries each shard of the status table's open-jobs index (tables.IndexOpen; never a Scan),
-// judges every job from the projected index item alone (job.Stalled, with the job's own window or
-// STALL_WINDOW), and records each new silence once with a conditional UpdateItem
+// Queries each shard of the status table's open-jobs index (tables.IndexOpen, keys only; never a
+// Scan), reads the jobs it lists (BatchGetItem), judges each (job.Stalled, with the job's own
+// window or STALL_WINDOW), and records each new silence once with a conditional UpdateItem
 // (stall_alerted_for = the updated_at it judged). The status-notifier receives that write from
 // the change feed and sends the alert through the owner's channels, with its own mark, the same
 // path as a job's end. A stalled job is never marked FAILED: silence is not failure.

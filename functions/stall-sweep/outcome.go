@@ -6,7 +6,7 @@ type Outcome string
 // The outcomes, one EMF count each (zeros included). Every alert and every failure is also one
 // JSON log line; a job that is simply running is only counted.
 const (
-	// Running: heard from within its window.
+	// Running: heard from within its window (or ended since the index listed it).
 	Running Outcome = "running"
 	// Alerted: silent past its window; this sweep recorded the episode (stall_alerted_for), which
 	// the status-notifier delivers.

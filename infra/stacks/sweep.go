@@ -13,8 +13,9 @@ import (
 )
 
 // addStallSweep declares stall-sweep and the EventBridge rule that runs it on
-// deploy.StallSweepSchedule. Its role may Query the open-jobs index and update the status table
-// (the conditional stall_alerted_for write), nothing else: no Scan, no read of the table itself.
+// deploy.StallSweepSchedule. Its role may Query the open-jobs index, read the open jobs it lists
+// (BatchGetItem) and update the status table (the conditional stall_alerted_for write), nothing
+// else: no Scan.
 // Its alarms (errors, ERROR lines, throttles) are addAlarms', like every function's.
 func (s *Stateless) addStallSweep(settings Settings, state *Stateful, values map[deploy.Resource]*string) error {
 	statusArn := *state.StatusTable.TableArn()
@@ -24,7 +25,7 @@ func (s *Stateless) addStallSweep(settings Settings, state *Stateful, values map
 		Values:   values,
 		Statements: []awsiam.PolicyStatement{
 			allow([]string{"dynamodb:Query"}, statusArn+"/index/"+tables.IndexOpen),
-			allow([]string{"dynamodb:UpdateItem"}, statusArn),
+			allow([]string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, statusArn),
 		},
 	}); err != nil {
 		return err

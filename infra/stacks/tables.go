@@ -26,7 +26,6 @@ var attributeTypes = map[ddb.AttributeType]awsdynamodb.AttributeType{
 var projections = map[ddb.Projection]awsdynamodb.ProjectionType{
 	ddb.ProjectAll:      awsdynamodb.ProjectionType_ALL,
 	ddb.ProjectKeysOnly: awsdynamodb.ProjectionType_KEYS_ONLY,
-	ddb.ProjectInclude:  awsdynamodb.ProjectionType_INCLUDE,
 }
 
 var streamViews = map[ddb.StreamView]awsdynamodb.StreamViewType{
@@ -98,16 +97,12 @@ func TableProps(s Schema, name string, settings Settings) (*awsdynamodb.TablePro
 			if !ok {
 				return nil, fmt.Errorf("table %s: GSI %s has unknown projection %q", name, g.Name, g.Projection)
 			}
-			gsi := &awsdynamodb.GlobalSecondaryIndexPropsV2{
+			gsis = append(gsis, &awsdynamodb.GlobalSecondaryIndexPropsV2{
 				IndexName:      jsii.String(g.Name),
 				PartitionKey:   gpk,
 				SortKey:        gsk,
 				ProjectionType: proj,
-			}
-			if len(g.NonKeyAttributes) > 0 {
-				gsi.NonKeyAttributes = jsii.Strings(g.NonKeyAttributes...)
-			}
-			gsis = append(gsis, gsi)
+			})
 		}
 		props.GlobalSecondaryIndexes = &gsis
 	}

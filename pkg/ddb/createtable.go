@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,7 +66,7 @@ func (t *Table[T]) gsiInput(g GSI) types.GlobalSecondaryIndex {
 	return types.GlobalSecondaryIndex{
 		IndexName:  aws.String(g.Name),
 		KeySchema:  t.keySchema(g.PartitionKey, g.SortKey),
-		Projection: &types.Projection{ProjectionType: types.ProjectionType(g.Projection), NonKeyAttributes: slices.Clone(g.NonKeyAttributes)},
+		Projection: &types.Projection{ProjectionType: types.ProjectionType(g.Projection)},
 	}
 }
 

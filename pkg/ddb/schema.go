@@ -12,13 +12,10 @@ import (
 // Projection says which attributes a secondary index copies.
 type Projection string
 
-// The projections DynamoDB supports.
+// The projections DynamoDB supports; INCLUDE is not offered because no table here needs it.
 const (
 	ProjectAll      Projection = Projection(types.ProjectionTypeAll)
 	ProjectKeysOnly Projection = Projection(types.ProjectionTypeKeysOnly)
-	// ProjectInclude copies the keys and the GSI's NonKeyAttributes: a small index item whose
-	// reader needs no second read, and which is written only when one of those attributes changes.
-	ProjectInclude Projection = Projection(types.ProjectionTypeInclude)
 )
 
 // GSI describes a global secondary index. SortKey is empty for a partition-only index.
@@ -27,9 +24,6 @@ type GSI struct {
 	PartitionKey string
 	SortKey      string
 	Projection   Projection
-	// NonKeyAttributes are the attributes a ProjectInclude index copies besides the keys (and
-	// only then: the other projections take none).
-	NonKeyAttributes []string
 }
 
 // LSI describes a local secondary index: the table's partition key with another sort key. Its
@@ -120,21 +114,7 @@ func NewSchema[T any](def Definition) (*Schema[T], error) {
 		if g.PartitionKey == "" {
 			return fail("GSI %q has no partition key", g.Name)
 		}
-		switch g.Projection {
-		case ProjectAll, ProjectKeysOnly:
-			if len(g.NonKeyAttributes) > 0 {
-				return fail("GSI %q lists non-key attributes but its projection is %s", g.Name, g.Projection)
-			}
-		case ProjectInclude:
-			if len(g.NonKeyAttributes) == 0 {
-				return fail("GSI %q projects INCLUDE but lists no non-key attributes", g.Name)
-			}
-			for _, n := range g.NonKeyAttributes {
-				if _, ok := s.attrs[n]; !ok {
-					return fail("non-key attribute %q of GSI %q is not a field of the item", n, g.Name)
-				}
-			}
-		default:
+		if g.Projection != ProjectAll && g.Projection != ProjectKeysOnly {
 			return fail("GSI %q has unknown projection %q", g.Name, g.Projection)
 		}
 		keys = append(keys,
@@ -204,9 +184,6 @@ func MustSchema[T any](def Definition) *Schema[T] {
 func (s *Schema[T]) Definition() Definition {
 	d := s.def
 	d.GSIs = append([]GSI(nil), s.def.GSIs...)
-	for i := range d.GSIs {
-		d.GSIs[i].NonKeyAttributes = slices.Clone(d.GSIs[i].NonKeyAttributes)
-	}
 	d.LSIs = append([]LSI(nil), s.def.LSIs...)
 	return d
 }

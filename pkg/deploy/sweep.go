@@ -6,9 +6,9 @@ import "time"
 const StallSweep = "stall-sweep"
 
 // StallSweepFunction reads the open-jobs index (tables.IndexOpen: tables.OpenShards Queries,
-// never a Scan) and records one stall alert per silence with a conditional UpdateItem; the
+// never a Scan), the jobs it lists (BatchGetItem), and records one stall alert per silence with a conditional UpdateItem; the
 // status-notifier delivers the alert from the change feed (see NotifierSource). 128 MB suffices
-// for a few pages of small index items; the timeout stays under the schedule's period so that
+// for a few pages of keys and items; the timeout stays under the schedule's period so that
 // sweeps rarely overlap (they may: the conditional write makes an overlap harmless).
 var StallSweepFunction = Function{
 	Name: StallSweep, MemoryMB: 128, Timeout: 50 * time.Second,

@@ -9,23 +9,25 @@ import (
 // IndexOpen is the status table's sparse GSI of the jobs that are not final: the stall sweep's
 // access path (it Queries the OpenShards partitions; it never scans the table).
 //
-// Why this shape:
+// Why this shape (the numbers are in BENCHMARKS.md, "stall-sweep"):
 //   - Sparse: only an item with open_shard is in it. The tracker sets open_shard in the write that
 //     applies a non-final event and removes it in the write that applies a final one, so a
 //     finished job leaves the index and the sweep reads only jobs that can stall.
-//   - The key does not move with progress: the partition is the job's shard (a hash of its key,
+//   - Its key does not move with progress: the partition is the job's shard (a hash of its key,
 //     the same for its whole life) and the sort key its start time (timestamp, which only a late
-//     STARTED event moves, once). A progress event therefore updates the index item in place
-//     (one index write unit for this small item) instead of deleting and re-putting it (two).
-//   - INCLUDE projection of exactly what the sweep decides on (status, updated_at, the job's own
-//     window, and whether its current silence was already alerted): the sweep reads no item. The price:
-//     each event of an open job, which changes updated_at, writes the index item too. The
-//     alternative, KEYS_ONLY, keeps progress events at today's cost but makes every sweep read
-//     every open item (BatchGetItem), which costs more as soon as a sweep runs more often than a
-//     job reports. BENCHMARKS.md has the numbers.
-//   - A fixed small number of shards instead of one partition: a GSI partition takes about 1,000
-//     writes a second, and every progress event of an open job writes one; OpenShards partitions
-//     take that many times more, and a sweep costs OpenShards queries at least.
+//     STARTED event moves, once).
+//   - KEYS_ONLY: an index is written only when an attribute it holds changes, so with a stable
+//     key and no other attribute, a progress event does not write it at all: an event costs
+//     exactly what it cost before the index (the item and the by_started LSI). A job costs the
+//     index one write when it opens and one when it ends. The sweep then reads the open items
+//     themselves (BatchGetItem, half a read unit each, eventually consistent). Projecting what
+//     the sweep decides on (updated_at above all) instead would spare those reads but write the
+//     index with every event: a write unit costs five times a read unit and ten times an
+//     eventually consistent one, and jobs report (heartbeat) at least as often as the sweep runs,
+//     so that is the dearer side by an order of magnitude.
+//   - A fixed small number of shards instead of one partition: only opens and ends write the
+//     index, so the shards are for reading (a sweep may Query them at once) and for keeping a
+//     burst of new jobs off one partition; a sweep costs OpenShards queries at least.
 const IndexOpen = "open_jobs"
 
 // OpenShards is the number of partitions of IndexOpen. The sweep queries open#0..open#(N-1);

@@ -93,8 +93,7 @@ var StatusSchema = ddb.MustSchema[StatusItem](ddb.Definition{
 		{Name: IndexByStarted, SortKey: AttrTimestamp, Projection: ddb.ProjectAll},
 	},
 	GSIs: []ddb.GSI{
-		{Name: IndexOpen, PartitionKey: AttrOpenShard, SortKey: AttrTimestamp, Projection: ddb.ProjectInclude,
-			NonKeyAttributes: []string{AttrStatus, AttrUpdatedAt, AttrStallAfter, AttrStallAlertedFor}},
+		{Name: IndexOpen, PartitionKey: AttrOpenShard, SortKey: AttrTimestamp, Projection: ddb.ProjectKeysOnly},
 	},
 	TTL:    AttrExpiresAt,
 	Stream: ddb.StreamNewAndOldImages,

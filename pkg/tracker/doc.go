@@ -12,6 +12,9 @@
 //     older than the retention, is refused with ErrFutureEvent or ErrExpiredEvent before any
 //     write. expires_at (the TTL) is the retention after the later of the event's time and now.
 //
+//   - The same write keeps the stall bookkeeping: open_shard (tables.IndexOpen) while the job is
+//     not final, and the removal of stall_alerted_for, which ends a stall episode.
+//
 // Cost: an event in order, or a duplicate, is exactly one conditional UpdateItem with no read
 // before it. When the condition fails, DynamoDB returns the current item
 // (ReturnValuesOnConditionCheckFailure), from which Apply decides at once whether the event was
