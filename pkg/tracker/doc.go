@@ -6,8 +6,10 @@
 //
 //   - Events are ordered by their order key (trainevent.Event.OrderKey), stored as last_event; a
 //     condition on it and on the status makes every write safe under concurrent delivery.
+//
 //   - A final event that arrives after newer progress events finishes the job as in-order
 //     delivery would have: stage times and the first progress report later than it are removed.
+//
 //   - The tracker has a clock (WithClock): an event dated more than MaxClockSkew ahead of it, or
 //     older than the retention, is refused with ErrFutureEvent or ErrExpiredEvent before any
 //     write. expires_at (the TTL) is the retention after the later of the event's time and now.
