@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/job"
-	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -36,11 +35,9 @@ func stallAlert(rec events.DynamoDBEventRecord) (tables.StatusItem, bool) {
 	return now, true
 }
 
-// notifyStall delivers a stall alert as notify delivers a job's end: check the mark on the current
-// item, read the owner, send, then mark (stall_notified_for = the episode) with a conditional
-// write. Duplicate over lost, as for the end: a crash between the send and the mark repeats the
-// alert, never loses it. A job that reported (or ended) since the sweep saw it is not alerted: the
-// episode is over before anyone was told.
+// notifyStall delivers a stall alert as notify delivers a job's end (deliver: the email's mark is
+// stall_notified_for = the episode). A job that reported (or ended) since the sweep saw it is not
+// alerted: the episode is over before anyone was told.
 func (h *Handler) notifyStall(ctx context.Context, item tables.StatusItem) result {
 	episode := item.StallAlertedFor
 	key := tables.StatusKey(item.UserID, item.RequestID)
@@ -52,31 +49,8 @@ func (h *Handler) notifyStall(ctx context.Context, item tables.StatusItem) resul
 		return result{outcome: Failed, reason: "reading the job's stall mark failed", item: item, err: err}
 	case current.StallAlertedFor != episode:
 		return result{outcome: Skipped, reason: "the job reported again or ended since the sweep found it silent", item: item}
-	case current.StallNotifiedFor == episode:
-		return result{outcome: Skipped, reason: "this silence was already alerted (a redelivered record)", item: item}
 	}
-	user, stop := h.recipient(ctx, current)
-	if stop != nil {
-		return *stop
-	}
-	if err := h.Mailer.Send(ctx, composeStall(current, user.Email, h.Page, h.Now())); err != nil {
-		if errors.Is(err, ErrRefused) {
-			return result{outcome: Refused, reason: "the mail service refused the address; not retried", item: item, err: err}
-		}
-		return result{outcome: Failed, reason: "sending the stall alert failed", item: item, err: err}
-	}
-	notMarked := expression.AttributeNotExists(expression.Name(tables.AttrStallNotifiedFor)).
-		Or(expression.Name(tables.AttrStallNotifiedFor).NotEqual(expression.Value(episode)))
-	err = h.Jobs.Update(key).Set(tables.AttrStallNotifiedFor, episode).If(notMarked).Run(ctx)
-	masked := lambdalog.MaskEmail(user.Email)
-	switch {
-	case err == nil:
-		return result{outcome: Sent, reason: "stall alert e-mailed " + masked, item: item}
-	case errors.Is(err, ddb.ErrConditionFailed), errors.Is(err, ddb.ErrNotFound):
-		return result{outcome: Sent, reason: "stall alert e-mailed " + masked + "; another delivery marked it first", item: item}
-	default:
-		return result{outcome: Failed, reason: "stall alert e-mailed, but marking it failed: the retry will send it again", item: item, err: err}
-	}
+	return h.deliver(ctx, h.alert(alerts.Stalled, current), current, current)
 }
 
 // composeStall writes the stall alert: "resnet50-lr0.1 has not reported for 25 min", with when

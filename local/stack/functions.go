@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/trainstatus/trainstatus/local/invoke"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -21,7 +22,9 @@ func Functions(cfg Config, s State) []invoke.Function {
 		deploy.TrackerPageURL:     s.HTTPEndpoint,
 	}
 	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
-	return withEnv(functions(cfg, ep, resources), cfg.FunctionEnv)
+	// The explicit local setting that lets alerts reach a receiver on 127.0.0.1 (pkg/alerts).
+	local := map[string]map[string]string{deploy.StatusNotifier: {alerts.AllowLocalVar: "true"}}
+	return withEnv(withEnv(functions(cfg, ep, resources), local), cfg.FunctionEnv)
 }
 
 // endpoints are where the functions' SDK clients find the emulators: the SDK's standard

@@ -25,6 +25,7 @@ const (
 	AttrNotifiedAt          = "notified_at"
 	AttrName                = "name"
 	AttrStallAfter          = "stall_after_seconds"
+	AttrDelivered           = "delivered"
 )
 
 // IndexByStarted is the status table's local secondary index: one user's jobs by start time. The
@@ -77,6 +78,9 @@ type StatusItem struct {
 	StallAlertedFor string `dynamodbav:"stall_alerted_for,omitempty"`
 	// StallNotifiedFor is the stall episode the notifier delivered (its mark, like NotifiedAt).
 	StallNotifiedFor string `dynamodbav:"stall_notified_for,omitempty"`
+	// Delivered marks the alerts sent to channels other than email (whose mark is NotifiedAt or
+	// StallNotifiedFor): one "<trigger>/<channel>[/<episode>]" per delivery (alerts.Mark).
+	Delivered []string `dynamodbav:"delivered,omitempty,stringset"`
 }
 
 // StatusKey returns the status table key of the job (user, request).
