@@ -30,10 +30,12 @@ package main
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -59,8 +61,11 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 	}
 	client := dynamodb.NewFromConfig(awsCfg)
 	return &Handler{
-		Jobs:        ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
-		Users:       ddb.NewTable(client, cfg.userTable, tables.UserSchema),
+		Jobs:  ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
+		Users: ddb.NewTable(client, cfg.userTable, tables.UserSchema),
+		// ALERTS_ALLOW_LOCAL: the local stack's alone (pkg/alerts); never set when deployed.
+		Alerts:      alerts.NewClient(os.Getenv(alerts.AllowLocalVar) == "true"),
+		AllowLocal:  os.Getenv(alerts.AllowLocalVar) == "true",
 		Log:         log,
 		Budget:      Budget,
 		StallWindow: cfg.stallWindow,

@@ -19,6 +19,9 @@ const (
 	routeGetJob                      // GET /status/{request_id}
 	routeGetPreferences              // GET /me/preferences
 	routePutPreferences              // PUT /me/preferences
+	routeGetAlerts                   // GET /me/alerts
+	routePutAlerts                   // PUT /me/alerts
+	routeTestAlerts                  // POST /me/alerts/test
 )
 
 // routes maps the route keys of pkg/deploy (the routes the HTTP API sends to this function) to
@@ -28,6 +31,9 @@ var routes = map[string]route{
 	deploy.RouteGetStatus:      routeGetJob,
 	deploy.RouteGetPreferences: routeGetPreferences,
 	deploy.RoutePutPreferences: routePutPreferences,
+	deploy.RouteGetAlerts:      routeGetAlerts,
+	deploy.RoutePutAlerts:      routePutAlerts,
+	deploy.RouteTestAlerts:     routeTestAlerts,
 }
 
 func (r route) String() string {

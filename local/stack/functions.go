@@ -23,7 +23,7 @@ func Functions(cfg Config, s State) []invoke.Function {
 	}
 	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
 	// The explicit local setting that lets alerts reach a receiver on 127.0.0.1 (pkg/alerts).
-	local := map[string]map[string]string{deploy.StatusNotifier: {alerts.AllowLocalVar: "true"}}
+	local := map[string]map[string]string{deploy.StatusNotifier: {alerts.AllowLocalVar: "true"}, deploy.StatusQuery: {alerts.AllowLocalVar: "true"}}
 	return withEnv(withEnv(functions(cfg, ep, resources), local), cfg.FunctionEnv)
 }
 

@@ -87,7 +87,7 @@ func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 	if n, r := f.client.Calls("UpdateItem"), f.client.Calls("GetItem"); n != 3 || r != 0 {
 		t.Errorf("3 duplicates cost %d UpdateItem and %d GetItem calls, want 3 and 0", n, r)
 	}
-	if after, _ := f.item("dup"); after != before {
+	if after, _ := f.item("dup"); !reflect.DeepEqual(after, before) {
 		t.Errorf("duplicate changed the record: %+v -> %+v", before, after)
 	}
 }
