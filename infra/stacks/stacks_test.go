@@ -1001,6 +1001,9 @@ func TestSettingsVariant(t *testing.T) {
 			deploy.RouteGetStatus:      map[string]any{"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40},
 			deploy.RouteGetPreferences: map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
 			deploy.RoutePutPreferences: map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteGetAlerts:      map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
+			deploy.RoutePutAlerts:      map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteTestAlerts:     map[string]any{"ThrottlingRateLimit": 2, "ThrottlingBurstLimit": 5},
 		})
 	}
 	// Every setting variable takes its override, in every function that reads it.

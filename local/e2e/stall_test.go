@@ -2,18 +2,24 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/trainstatus/trainstatus/local/fauxqs"
+	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/ses"
 	"github.com/trainstatus/trainstatus/local/stack"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/producer"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -36,6 +42,36 @@ func TestStallAlert(t *testing.T) {
 	s := st.State
 	owner := signUp(t, s, "stall@example.com")
 	run := uniqueName("stall")
+	// Every trigger to email, Slack and the webhook, both at the stack's receiver.
+	all := `["email","slack","webhook"]`
+	saved := send(t, s.HTTPEndpoint, http.MethodPut, "/me/alerts", owner.Token, `{"routes":{"succeeded":`+all+`,"failed":`+all+`,"stalled":`+all+`},`+
+		`"slack_url":"`+s.ReceiverEndpoint+`/slack/`+run+`","webhook_url":"`+s.ReceiverEndpoint+`/hook/`+run+`"}`)
+	var settings statusapi.AlertSettings
+	if saved.status != http.StatusOK || json.Unmarshal([]byte(saved.body), &settings) != nil || settings.WebhookSecret == "" {
+		t.Fatalf("PUT /me/alerts: %d %s", saved.status, saved.body)
+	}
+	// posts lists what the receiver got for this run on a channel, about a job.
+	posts := func(channel, req string) []receiver.Post {
+		var out []receiver.Post
+		for _, p := range st.Receiver().Posts() {
+			if p.Channel == channel && strings.HasSuffix(p.Path, "/"+run) && strings.Contains(string(p.Body), req) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	// verified checks a webhook post's signature and returns its body.
+	verified := func(p receiver.Post) alerts.WebhookEvent {
+		t.Helper()
+		if err := alerts.Verify(settings.WebhookSecret, p.Signature, p.Body, time.Now(), alerts.DefaultTolerance); err != nil {
+			t.Errorf("webhook signature: %v", err)
+		}
+		var ev alerts.WebhookEvent
+		if err := json.Unmarshal(p.Body, &ev); err != nil {
+			t.Error(err)
+		}
+		return ev
+	}
 	killed, alive := run+"-killed", run+"-heartbeat"
 	sender := producer.New(fauxqs.NewClient(s.SQSEndpoint), s.QueueURL)
 	ctx := context.Background()
@@ -59,7 +95,7 @@ func TestStallAlert(t *testing.T) {
 		return at
 	}
 	store := ses.Store{Endpoint: s.SESEndpoint}
-	alerts := func(req string) []ses.Email {
+	mailAlerts := func(req string) []ses.Email {
 		t.Helper()
 		all, err := store.Emails(ctx)
 		if err != nil {
@@ -73,7 +109,7 @@ func TestStallAlert(t *testing.T) {
 		}
 		return out
 	}
-	// waitAlerted waits for the n-th alert of req and for the notifier's mark of its episode.
+	// waitAlerted waits for the n-th alert of req on every channel and for their marks.
 	waitAlerted := func(req string, n int, lastHeard time.Time) {
 		t.Helper()
 		eventually(t, 60*time.Second, fmt.Sprintf("alert %d of %s delivered and marked", n, req), func() (bool, string) {
@@ -81,9 +117,10 @@ func TestStallAlert(t *testing.T) {
 			if err != nil {
 				return false, err.Error()
 			}
-			got := len(alerts(req))
-			return got >= n && rec.StallNotifiedFor == job.FormatTime(lastHeard),
-				fmt.Sprintf("%d alerts, alerted for %q, notified for %q", got, rec.StallAlertedFor, rec.StallNotifiedFor)
+			got, slack, hook := len(mailAlerts(req)), len(posts("slack", req)), len(posts("webhook", req))
+			hookMark := "stalled/webhook/" + job.FormatTime(lastHeard)
+			return got >= n && slack >= n && hook >= n && rec.StallNotifiedFor == job.FormatTime(lastHeard) && slices.Contains(rec.Delivered, hookMark),
+				fmt.Sprintf("%d emails, %d Slack, %d webhook posts, alerted for %q, notified for %q, delivered %v", got, slack, hook, rec.StallAlertedFor, rec.StallNotifiedFor, rec.Delivered)
 		})
 		t.Logf("%s: alert %d about %v after its last event", req, n, time.Since(lastHeard).Round(100*time.Millisecond))
 	}
@@ -136,9 +173,15 @@ func TestStallAlert(t *testing.T) {
 		}
 		wg.Wait()
 		moreSweeps(3)
-		got := alerts(killed)
-		if len(got) != 1 {
-			t.Fatalf("%d alerts for one silence, want 1", len(got))
+		got := mailAlerts(killed)
+		if len(got) != 1 || len(posts("slack", killed)) != 1 || len(posts("webhook", killed)) != 1 {
+			t.Fatalf("%d emails, %d Slack and %d webhook posts for one silence, want 1 each", len(got), len(posts("slack", killed)), len(posts("webhook", killed)))
+		}
+		if ev := verified(posts("webhook", killed)[0]); ev.Type != "job.stalled" || ev.Job.UpdatedAt != job.FormatTime(last) || ev.Job.Status != job.InProgress {
+			t.Errorf("webhook event %+v", ev)
+		}
+		if r := posts("slack", killed)[0].Rendered; !strings.Contains(r, "has not reported since "+job.FormatTime(last)) || !strings.Contains(r, "Open the job ("+s.HTTPEndpoint+"/jobs/"+killed+")") {
+			t.Errorf("Slack message as shown:\n%s", r)
 		}
 		if got[0].To[0] != "stall@example.com" || !strings.Contains(got[0].Text, "has not reported since "+job.FormatTime(last)) ||
 			!strings.Contains(got[0].Text, s.HTTPEndpoint+"/jobs/"+killed) {
@@ -157,16 +200,44 @@ func TestStallAlert(t *testing.T) {
 		}
 		waitAlerted(killed, 2, resumed)
 		moreSweeps(2)
-		if got := alerts(killed); len(got) != 2 || !strings.Contains(got[1].Text, job.FormatTime(resumed)) {
-			t.Errorf("%d alerts after two silences, want 2, the second about %s", len(got), job.FormatTime(resumed))
+		if got := mailAlerts(killed); len(got) != 2 || !strings.Contains(got[1].Text, job.FormatTime(resumed)) || len(posts("webhook", killed)) != 2 {
+			t.Errorf("%d emails and %d webhook posts after two silences, want 2 each, the second about %s", len(got), len(posts("webhook", killed)), job.FormatTime(resumed))
 		}
 	})
 
 	t.Run("the job that kept reporting was never alerted", func(t *testing.T) {
-		if got := alerts(alive); len(got) != 0 {
+		if got := mailAlerts(alive); len(got) != 0 || len(posts("webhook", alive)) != 0 {
 			t.Errorf("%d alerts for a job that reported every second with a window of a minute", len(got))
 		}
 	})
 	close(stopBeat)
 	beat.Wait()
+
+	t.Run("Slack and webhook messages for success and failure", func(t *testing.T) {
+		ok, failed := run+"-ok", run+"-failed"
+		report(ok, job.Success, 100, 0)
+		at := time.Now().UTC()
+		ev := trainevent.Event{RequestID: failed, UserID: owner.Sub, Status: job.Failed, EventTime: at,
+			Error: "CUDA out of memory <!channel> http://evil.example"}
+		if _, err := sender.Send(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 60*time.Second, "both ends posted", func() (bool, string) {
+			n := len(posts("slack", ok)) + len(posts("webhook", ok)) + len(posts("slack", failed)) + len(posts("webhook", failed))
+			return n == 4, fmt.Sprintf("%d of 4 posts", n)
+		})
+		if ev := verified(posts("webhook", ok)[0]); ev.Type != "job.succeeded" || ev.Job.Status != job.Success {
+			t.Errorf("success webhook %+v", ev)
+		}
+		if ev := verified(posts("webhook", failed)[0]); ev.Type != "job.failed" || !strings.Contains(ev.Job.Error, "CUDA out of memory") {
+			t.Errorf("failure webhook %+v", ev)
+		}
+		if r := posts("slack", ok)[0].Rendered; !strings.Contains(r, "succeeded") {
+			t.Errorf("success in Slack:\n%s", r)
+		}
+		// The job's error shows as text: the mention is no mention, the URL in code is no link.
+		if r := posts("slack", failed)[0].Rendered; !strings.Contains(r, "failed") || !strings.Contains(r, "`CUDA out of memory <!channel> http://evil.example`") || strings.Contains(r, "@channel") {
+			t.Errorf("failure in Slack:\n%s", r)
+		}
+	})
 }

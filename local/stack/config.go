@@ -27,6 +27,8 @@ type Config struct {
 	SQSAddr     string
 	CognitoAddr string
 	SESAddr     string
+	// ReceiverAddr is the alert receiver's (Slack and webhook posts).
+	ReceiverAddr string
 	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
 	DynamoDBEndpoint string
 
@@ -74,6 +76,7 @@ func Defaults() Config {
 		SQSAddr:            "127.0.0.1:4566",
 		CognitoAddr:        "127.0.0.1:9229",
 		SESAddr:            "127.0.0.1:8005",
+		ReceiverAddr:       "127.0.0.1:8006",
 		StatusTable:        "trainstatus-local-status",
 		UserTable:          "trainstatus-local-users",
 		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
@@ -92,6 +95,7 @@ func Defaults() Config {
 func Ephemeral() Config {
 	c := Defaults()
 	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr, c.SESAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	c.ReceiverAddr = "127.0.0.1:0"
 	return c
 }
 
@@ -112,6 +116,7 @@ func (c Config) fill(root string) Config {
 	set(&c.SQSAddr, d.SQSAddr)
 	set(&c.CognitoAddr, d.CognitoAddr)
 	set(&c.SESAddr, d.SESAddr)
+	set(&c.ReceiverAddr, d.ReceiverAddr)
 	set(&c.StatusTable, d.StatusTable)
 	set(&c.UserTable, d.UserTable)
 	set(&c.CursorSecret, d.CursorSecret)

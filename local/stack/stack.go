@@ -21,6 +21,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/httpapi"
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/local/jwt"
+	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
@@ -39,6 +40,7 @@ type Stack struct {
 
 	notifier  *streams.Source // status-notifier's stream event source (StreamStats)
 	schedules *scheduler      // the scheduled functions' tickers (schedule.go)
+	receiver  *receiver.Server
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the
@@ -88,6 +90,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		func() (err error) { sqsSrv, queues, err = s.startSQS(ctx, tools, cfg); return err },
 		func() (err error) { cogSrv, pool, err = s.startCognito(ctx, tools, cfg, workDir); return err },
 		func() error { return s.startSES(ctx, tools, cfg) },
+		func() error { return s.startReceiver(cfg) },
 	)
 	if err != nil {
 		lambdaListener.Close()
@@ -155,7 +158,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		log.Info("user signed up and logged in", "email", u.Email)
 	}
 
-	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint)}, router.Addrs()...)
+	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint), hostPort(s.State.ReceiverEndpoint)}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
 		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))
 	}

@@ -37,6 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.SQSAddr, "sqs-addr", d.SQSAddr, "fauxqs address")
 	fs.StringVar(&cfg.CognitoAddr, "cognito-addr", d.CognitoAddr, "cognito-local address")
 	fs.StringVar(&cfg.SESAddr, "ses-addr", d.SESAddr, "aws-ses-v2-local (SES) address")
+	fs.StringVar(&cfg.ReceiverAddr, "receiver-addr", d.ReceiverAddr, "Slack and webhook alert receiver address")
 	fs.StringVar(&cfg.DynamoDBEndpoint, "dynamodb-endpoint", os.Getenv(ddbtest.EnvEndpoint), "running DynamoDB Local (default $"+ddbtest.EnvEndpoint+"; empty: start one)")
 	fs.DurationVar(&cfg.VisibilityTimeout, "visibility-timeout", 0, "events queue visibility timeout (default: as infra/, 6 x status-updater's timeout + the batching window)")
 	fs.IntVar(&cfg.MaxReceiveCount, "max-receive-count", d.MaxReceiveCount, "receives before dead-lettering")
