@@ -118,8 +118,12 @@ func (h *Handler) send(ctx context.Context, a alerts.Alert, c alerts.Channel, us
 		if a.Trigger == alerts.Stalled {
 			e = composeStall(it, user.Email, h.Page, h.Now())
 		}
-		if err = h.Mailer.Send(ctx, e); errors.Is(err, ErrRefused) {
+		err = h.Mailer.Send(ctx, e)
+		switch {
+		case errors.Is(err, ErrRefused) && recipientRefused(err):
 			return Refused, "the mail service refused the address; not retried", err
+		case err != nil:
+			return Failed, "sending failed (a refusal not about the recipient is retried)", err
 		}
 	default:
 		if h.Limiter != nil && !h.Limiter.Allow(user.UserID, h.Now()) {

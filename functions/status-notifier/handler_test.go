@@ -123,6 +123,19 @@ func TestFailuresAndRedelivery(t *testing.T) {
 			{sesFault: &sesFault{403, "AccessDeniedException"}, outcome: Failed, failed: true, mailAfter: 0},
 			{outcome: Sent, mailAfter: 1},
 		}},
+		{"a refusal not about the recipient (a bad request of ours): retried", []step{
+			{sesFault: &sesFault{400, "BadRequestException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{outcome: Sent, mailAfter: 1},
+		}},
+		{"a signing error: retried", []step{
+			{sesFault: &sesFault{403, "InvalidSignatureException"}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
+		{"a 404 without an error type (a wrong endpoint): retried", []step{
+			{sesFault: &sesFault{404, ""}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
+		{"a redirect: retried", []step{
+			{sesFault: &sesFault{302, ""}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
 		{"sender not verified: an operator's fault, retried", []step{
 			{sesFault: &sesFault{400, "MailFromDomainNotVerifiedException"}, outcome: Failed, failed: true, mailAfter: 0},
 		}},

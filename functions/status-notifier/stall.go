@@ -82,7 +82,7 @@ func composeStall(item tables.StatusItem, to, page string, now time.Time) Email 
 		fmt.Fprintf(&t, "\nLast progress: %s\n", progress)
 	}
 	if item.Message != "" {
-		fmt.Fprintf(&t, "Last message: %s\n", item.Message)
+		fmt.Fprintf(&t, "Last message: %s\n", alerts.StripInvisible(item.Message))
 	}
 	fmt.Fprintf(&t, "\nSee the job: %s\n\n%s\n", link, footer)
 
@@ -99,7 +99,7 @@ func composeStall(item tables.StatusItem, to, page string, now time.Time) Email 
 		fmt.Fprintf(&hb, "<p><strong>Last progress:</strong> %s</p>\n", e(progress))
 	}
 	if item.Message != "" {
-		fmt.Fprintf(&hb, "<p><strong>Last message:</strong> %s</p>\n", e(item.Message))
+		fmt.Fprintf(&hb, "<p><strong>Last message:</strong> %s</p>\n", alerts.HTMLText(item.Message))
 	}
 	fmt.Fprintf(&hb, "<p><a href=\"%s\">See the job on the tracker</a></p>\n", e(link))
 	fmt.Fprintf(&hb, "<p style=\"color: #555; font-size: 0.875rem\">%s</p>\n</body></html>\n", footer)

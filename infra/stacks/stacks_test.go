@@ -829,6 +829,7 @@ func TestAlarms(t *testing.T) {
 	}
 	add(alarm("notifier-iterator-age", "AWS/Lambda", "IteratorAge", "Maximum", 60, 300000, dim{"FunctionName", "status-notifier.Name"}))
 	add(alarm("notifier-failures", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 60, 1, dim{"QueueName", "NotifierFailureQueue.Name"}))
+	add(alarm("notifier-refused", "trainstatus", "refused", "Sum", 300, 1, dim{"FunctionName", "status-notifier.Name"}))
 	same(t, "alarms", got, want)
 
 	// The ERROR lines are counted by a metric filter on each function's log group.

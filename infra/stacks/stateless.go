@@ -329,6 +329,7 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			alarm(s.Stack, "NotifierFailuresAlarm", settings.Name("notifier-failures"),
 				"Stream records status-notifier gave up on are in its failure queue: those jobs' owners were not e-mailed.",
 				state.NotifierFailures.MetricApproximateNumberOfMessagesVisible(max), 1, topic),
+			s.refusedAlarm(settings, sum, topic),
 		)
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/emf"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
@@ -45,4 +48,21 @@ func (s *Stateless) addStallSweep(settings Settings, state *Stateful, values map
 		})},
 	})
 	return nil
+}
+
+// RefusedMetric is status-notifier's EMF count of alerts refused for good (an address the mail
+// service rejects, a Slack or webhook URL refused or answering 4xx/404/410).
+const RefusedMetric = "refused"
+
+// refusedAlarm fires when status-notifier drops an alert for good (issue 22's review: a refusal
+// is never silent): read its log lines with outcome "refused" for the reason.
+func (s *Stateless) refusedAlarm(settings Settings, sum *awscloudwatch.MetricOptions, topic awssns.ITopic) awscloudwatch.Alarm {
+	metric := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace: jsii.String(emf.Namespace), MetricName: jsii.String(RefusedMetric),
+		DimensionsMap: &map[string]*string{"FunctionName": s.StatusNotifier.Function.FunctionName()},
+		Period:        sum.Period, Statistic: sum.Statistic,
+	})
+	return alarm(s.Stack, "NotifierRefusedAlarm", settings.Name("notifier-refused"),
+		"status-notifier refused an alert for good (a rejected address, a refused or failing Slack or webhook URL): its log lines with outcome refused say why.",
+		metric, 1, topic)
 }

@@ -255,3 +255,21 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("limiter: %s and the refill wrong", got)
 	}
 }
+
+// TestEmailText: an email keeps a job's line breaks but not its bidi or invisible characters,
+// and its HTML part cannot turn the job's text into a link.
+func TestEmailText(t *testing.T) {
+	in := "Traceback:\n\tsee https://evil.example/x?a=1 or mail a@evil.example\u202E<b>"
+	if got, want := alerts.StripInvisible(in), "Traceback:\n\tsee https://evil.example/x?a=1 or mail a@evil.example<b>"; got != want {
+		t.Errorf("StripInvisible = %q, want %q", got, want)
+	}
+	got := alerts.HTMLText(in)
+	for _, never := range []string{"https://", "evil.example", "a@evil", "<b>", "\u202E"} {
+		if strings.Contains(got, never) {
+			t.Errorf("HTMLText kept %q: %s", never, got)
+		}
+	}
+	if !strings.Contains(got, "https:<span></span>//evil.<span></span>example") || !strings.Contains(got, "&lt;b&gt;") {
+		t.Errorf("HTMLText = %s", got)
+	}
+}

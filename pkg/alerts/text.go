@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,4 +34,29 @@ func Clean(s string) string {
 		n++
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// StripInvisible removes from text for an email body what Clean removes, but keeps line breaks
+// and tabs and the whole length (the email shows all of a job's error).
+func StripInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// linkBreaker splits what an email client's auto-linker looks for (a scheme's "://", a domain's
+// dots, an address's "@") with an empty element: the text reads the same, but no client turns a
+// job's text into a link.
+var linkBreaker = strings.NewReplacer(".", ".<span></span>", ":", ":<span></span>", "@", "@<span></span>")
+
+// HTMLText is attacker-controlled text for an email's HTML part: invisible characters removed,
+// HTML-escaped, and split so that no part of it becomes a link.
+func HTMLText(s string) string {
+	return linkBreaker.Replace(html.EscapeString(StripInvisible(s)))
 }
