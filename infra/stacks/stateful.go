@@ -150,6 +150,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
 			},
 			AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+			Email:           settings.userPoolEmail(),
 			Mfa:             awscognito.Mfa_OPTIONAL,
 			MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
 			// PostConfirmation records the user; PostAuthentication repairs a record whose
