@@ -128,15 +128,23 @@ func TestFromEnv(t *testing.T) {
 			want(func(r *resolved) { r.creds.SessionToken = "" })},
 		{"local stack: one endpoint per service",
 			with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
-			want(func(r *resolved) { r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:9324", "http://127.0.0.1:8005" })},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:9324", "http://127.0.0.1:8005"
+			})},
 		{"AWS_ENDPOINT_URL for every service", with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
-			want(func(r *resolved) { r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566" })},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
 		{"the service variable wins over AWS_ENDPOINT_URL",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
-			want(func(r *resolved) { r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:4566", "http://127.0.0.1:4566" })},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
 		{"an empty service variable leaves AWS_ENDPOINT_URL",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", ""),
-			want(func(r *resolved) { r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566" })},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
 		{"another service's variable changes nothing", with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://127.0.0.1:8001"), base},
 		{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns them off",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
@@ -145,11 +153,15 @@ func TestFromEnv(t *testing.T) {
 			with(lambdaEnv, "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
 			want(func(r *resolved) { r.sqs = "http://127.0.0.1:9324" })},
 		{"FIPS and dual-stack endpoints", with(lambdaEnv, "AWS_USE_FIPS_ENDPOINT", "true", "AWS_USE_DUALSTACK_ENDPOINT", "True"),
-			want(func(r *resolved) { r.fips, r.dualStack = aws.FIPSEndpointStateEnabled, aws.DualStackEndpointStateEnabled })},
+			want(func(r *resolved) {
+				r.fips, r.dualStack = aws.FIPSEndpointStateEnabled, aws.DualStackEndpointStateEnabled
+			})},
 		// LoadDefaultConfig given a retryer (as a function's Limits are) does not read them either.
 		{"AWS_MAX_ATTEMPTS and AWS_RETRY_MODE yield to Limits", with(lambdaEnv, "AWS_MAX_ATTEMPTS", "7", "AWS_RETRY_MODE", "adaptive"), base},
 		{"FIPS and dual-stack said off", with(lambdaEnv, "AWS_USE_FIPS_ENDPOINT", "false", "AWS_USE_DUALSTACK_ENDPOINT", "FALSE"),
-			want(func(r *resolved) { r.fips, r.dualStack = aws.FIPSEndpointStateDisabled, aws.DualStackEndpointStateDisabled })},
+			want(func(r *resolved) {
+				r.fips, r.dualStack = aws.FIPSEndpointStateDisabled, aws.DualStackEndpointStateDisabled
+			})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
