@@ -179,4 +179,3 @@ func TestDeadLetterSenderThroughFauxqs(t *testing.T) {
 		})
 	}
 }
-
