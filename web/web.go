@@ -22,8 +22,8 @@
 //	job.js     one job: stage tracker, progress, ETA, stalled, error, "no such job"
 //	view.js    the shared pieces: DOM builder, status pill, progress bar, times, live region
 //
-// Tests may shorten the poll intervals with the query parameter pollMs (see config.js); nothing
-// else reads the query string.
+// The page reads its query string for the list's filters (status, stalled, name search) and,
+// only when /config.json says urlTuning (the local stack), for the tests' pollMs (see config.js).
 package web
 
 import (
@@ -54,6 +54,15 @@ type Config struct {
 	UserPoolID       string `json:"userPoolId"`
 	UserPoolClientID string `json:"userPoolClientId"`
 	CognitoEndpoint  string `json:"cognitoEndpoint"` // e.g. https://cognito-idp.us-east-1.amazonaws.com/
+	// PasswordMinLength is the pool's shortest password (deploy.PasswordMinLength), for the
+	// sign-up form's hint and check.
+	PasswordMinLength int `json:"passwordMinLength,omitempty"`
+	// URLTuning lets the page's URL shorten its poll intervals (?pollMs=, see config.js). Only the
+	// local stack sets it, for its tests: deployed, a crafted link cannot make a tab poll faster.
+	URLTuning bool `json:"urlTuning,omitempty"`
+	// SignUpCodeHint, local stack only, tells the confirm form where the sign-up code is (no
+	// email leaves this machine).
+	SignUpCodeHint string `json:"signUpCodeHint,omitempty"`
 }
 
 // asset is one embedded file, ready to serve.
