@@ -86,6 +86,7 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.auth button[type=submit]`)))
 	waitText(t, ctx, "main h1", "Confirm your email")
 	waitText(t, ctx, "form.auth", "Enter the code we sent to "+email)
+	waitText(t, ctx, "#code-hint", e.state.CognitoDir) // the local stack says where the code is
 
 	code, err := cognito.ConfirmationCode(e.state.CognitoDir, e.state.UserPoolID, email)
 	if err != nil {
@@ -137,7 +138,7 @@ func TestLiveProgressToSuccess(t *testing.T) {
 		t.Error("the page reloaded")
 	}
 	waitText(t, ctx, "#live", id+" is now Succeeded.")
-	waitJS(t, ctx, `"Updated N s ago"`, `/^Updated \d+ s ago$/.test(document.querySelector('.updated').textContent)`)
+	waitJS(t, ctx, `"Updated N s ago"`, `/^Updated \d+ s ago$/.test(document.querySelector('.updated .upd').textContent)`)
 	stages := eval[[]string](t, ctx, `[...document.querySelectorAll('#job .stages li')].map(li => li.className.trim() + ': ' + li.innerText.replace(/\s+/g, ' '))`)
 	if len(stages) != 3 {
 		t.Fatalf("stages %q", stages)
@@ -261,7 +262,8 @@ func TestPagingAndStatusFilter(t *testing.T) {
 }
 
 // TestOtherUsersJobIsNoSuchJob: a deep link to another user's job shows the same "no such job"
-// page as a job that does not exist (after a reload, so the session is restored from the tab).
+// page as a job that does not exist (after a reload, so the session is restored from the tab),
+// and so does a link with a malformed % sequence; the page repeats nothing from the URL.
 func TestOtherUsersJobIsNoSuchJob(t *testing.T) {
 	e := getEnv(t)
 	owner, other := e.newUser(t, "owner"), e.newUser(t, "other")
@@ -281,8 +283,15 @@ func TestOtherUsersJobIsNoSuchJob(t *testing.T) {
 	if strings.ReplaceAll(theirs, secret, "X") != strings.ReplaceAll(none, missing, "X") {
 		t.Errorf("another user's job and a missing one differ:\n%s\n---\n%s", theirs, none)
 	}
-	if !strings.Contains(theirs, "There is no job named "+secret+" in your account.") {
-		t.Errorf("page says %q", theirs)
+	for _, bad := range []string{"%E0%A4", "%C3%28call-0800-phish", "%FF"} { // valid escapes, not UTF-8: decodeURIComponent throws
+		do(t, ctx, chromedp.Navigate(e.pageURL("/jobs/"+bad)))
+		waitText(t, ctx, "main h1", "No such job")
+		if got := eval[string](t, ctx, `document.querySelector('main').innerText`); got != none {
+			t.Errorf("/jobs/%s shows %q, want the same as a missing job: %q", bad, got, none)
+		}
+	}
+	if !strings.Contains(theirs, "There is no such job in your account.") || strings.Contains(theirs, secret) {
+		t.Errorf("page says %q (it repeats nothing from the URL)", theirs)
 	}
 }
 

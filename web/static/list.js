@@ -88,10 +88,13 @@ export function listView(root, { sub, onError }) {
   };
 
   // refresh re-reads as many jobs as are loaded (at least a page), from the newest.
+  let loads = 0; // "Load more" clicks: an answer asked for before one is out of date
   const refresh = async () => {
     const asked = apiStatus();
+    const before = loads;
     const page = await fetchJobs(Math.max(PAGE_SIZE, jobs.length), '', asked);
-    if (asked !== apiStatus()) return LIST_POLL_MS; // an answer for the filter before the last change
+    // An answer for the filter before the last change, or for fewer rows than "Load more" added.
+    if (asked !== apiStatus() || before !== loads) return LIST_POLL_MS;
     remember(page.items);
     jobs = page.items;
     cursor = page.cursor;
@@ -145,8 +148,10 @@ export function listView(root, { sub, onError }) {
 
   more.addEventListener('click', async () => {
     more.disabled = true;
+    loads++;
     try {
       const page = await fetchJobs(PAGE_SIZE, cursor, apiStatus());
+      loads++;
       remember(page.items);
       const have = new Set(jobs.map((j) => j.request_id));
       const added = page.items.filter((j) => !have.has(j.request_id));
@@ -192,7 +197,7 @@ function row(j, key) {
   return h('li', { class: 'job', 'data-id': j.request_id, 'data-key': key },
     h('div', { class: 'title' }, link, pill(j)),
     bar(j, title(j)),
-    h('p', { class: 'msg' }, j.error ? h('span', { class: 'err' }, j.error) : j.message || h('span', { class: 'muted' }, 'No message')),
+    j.error ? h('p', { class: 'msg err' }, j.error) : h('p', { class: `msg ${j.message ? '' : 'muted'}` }, j.message || 'No message'),
     h('p', { class: 'times muted' }, 'Started ', when(j.started_at || j.timestamp), ' · last heard ', ago(j.updated_at || j.timestamp)));
 }
 

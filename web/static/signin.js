@@ -43,10 +43,11 @@ function form(title, intro, fields, button, act, footer) {
   return el;
 }
 
+const WRONG = new Set(['NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException']);
+
 function messageFor(e) {
   switch (e.code) {
     case 'NotAuthorizedException':
-    case 'UserNotFoundException':
       return 'Wrong email or password.';
     case 'UsernameExistsException':
       return 'An account with this email already exists: sign in instead.';
@@ -70,6 +71,8 @@ const FORMS = {
         try {
           await signIn(email, password);
         } catch (e) {
+          // Deployed, the pool answers NotAuthorizedException for both; cognito-local tells them apart.
+          if (WRONG.has(e.code)) throw new CognitoError('NotAuthorizedException');
           if (e.code !== 'UserNotConfirmedException') throw e;
           remembered = { email, password };
           show(root, 'confirm', opts);
