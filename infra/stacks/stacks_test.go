@@ -648,7 +648,7 @@ func TestUserPool(t *testing.T) {
 				"MfaConfiguration":       "OPTIONAL",
 				"EnabledMfas":            []string{"SOFTWARE_TOKEN_MFA"},
 				"Policies": map[string]any{"PasswordPolicy": map[string]any{
-					"MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
+					"MinimumLength": deploy.PasswordMinLength, "RequireLowercase": true, "RequireUppercase": true,
 					"RequireNumbers": true, "RequireSymbols": true, "TemporaryPasswordValidityDays": 3,
 				}},
 				"AccountRecoverySetting": map[string]any{"RecoveryMechanisms": []any{map[string]any{"Name": "verified_email", "Priority": 1}}},
@@ -673,6 +673,9 @@ func TestUserPool(t *testing.T) {
 		"PreventUserExistenceErrors":      "ENABLED",
 		"EnableTokenRevocation":           true,
 		"SupportedIdentityProviders":      []string{"COGNITO"},
+		// One sign-in lasts deploy.RefreshTokenValidity (a day), not Cognito's 30 days.
+		"RefreshTokenValidity": deploy.RefreshTokenValidity.Minutes(),
+		"TokenValidityUnits":   map[string]any{"RefreshToken": "minutes"},
 	})
 }
 
