@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/emf"
 )
 
@@ -19,11 +20,11 @@ type counts struct {
 const (
 	MetricAccepted     = "Accepted"
 	MetricRefused      = "Refused"
-	MetricRetry        = "Retry"
+	MetricRetry        = deploy.IngestMetricRetry
 	MetricUnauthorized = "Unauthorized"
-	MetricRateLimited  = "RateLimited"
+	MetricRateLimited  = deploy.IngestMetricRateLimited
 	MetricTooLarge     = "TooLarge"
-	MetricErrors       = "Errors"
+	MetricErrors       = deploy.IngestMetricErrors
 	MetricTokenLookups = "TokenLookups"
 	MetricTouches      = "TokenTouches"
 )

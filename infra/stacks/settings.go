@@ -38,6 +38,10 @@ const (
 	CtxNotificationIdentity      = "notificationIdentity"
 	CtxSESSandboxRecipients      = "sesSandboxRecipients"
 	CtxTrackerURL                = "trackerUrl"
+	// CtxEventSenderRoles lists the IAM role ARNs besides the ingest function's that may send to
+	// the events queue (the platform's own trainers, the operators' redrive role): see
+	// ingest_stateful.go and README "Who may do what".
+	CtxEventSenderRoles = "eventSenderRoles"
 
 	// The settings of the functions' environment (see settingVars).
 	CtxLogLevel           = "logLevel"
@@ -133,6 +137,9 @@ type Settings struct {
 	// TrackerURL is the page's base URL in the notifier's links (TRACKER_URL); empty means the
 	// CloudFront distribution's URL.
 	TrackerURL string
+	// EventSenderRoles are the role ARNs, besides the ingest function's and the stack's
+	// operator role, that the events queue lets send (CtxEventSenderRoles).
+	EventSenderRoles []string
 }
 
 // DefaultSettings are the settings of a "dev" deployment with nothing given.
@@ -311,6 +318,7 @@ func SettingsFromContext(scope constructs.Construct) (Settings, error) {
 			s.Env[name] = value
 		}
 	}
+	errs = append(errs, s.readEventSenders(list)...)
 	str(CtxCursorKeyRevision, &s.CursorKeyRevision)
 	if !revisionRe.MatchString(s.CursorKeyRevision) {
 		errs = append(errs, fmt.Errorf("context %s: %q must be 1 to 20 letters, digits, dots or dashes", CtxCursorKeyRevision, s.CursorKeyRevision))

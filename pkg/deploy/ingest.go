@@ -65,3 +65,14 @@ var (
 	RouteDeleteToken = DeleteTokenRoute.Key()
 	RouteIngest      = IngestRoute.Key()
 )
+
+// Metrics the ingest function counts in its EMF line (namespace "trainstatus", dimension
+// FunctionName) that the deployment alarms on.
+const (
+	// IngestMetricRetry counts events answered "retry": not enqueued (SQS failing or throttling).
+	IngestMetricRetry = "Retry"
+	// IngestMetricRateLimited counts requests refused with 429.
+	IngestMetricRateLimited = "RateLimited"
+	// IngestMetricErrors counts 500 answers.
+	IngestMetricErrors = "Errors"
+)
