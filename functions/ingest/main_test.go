@@ -42,7 +42,7 @@ var t0 = time.Date(2026, 12, 7, 10, 0, 30, 0, time.UTC)
 // fixture is a Handler over DynamoDB Local (through a counting spy) and an in-memory SQS, on a
 // clock the test moves.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	spy   *ddbtest.Spy
 	store *tokenstore.Store
 	sqs   *sqsfake.Fake
@@ -57,7 +57,7 @@ type options struct {
 	limit int64
 }
 
-func newFixture(t *testing.T, o options) *fixture {
+func newFixture(t testing.TB, o options) *fixture {
 	if o.limit == 0 {
 		o.limit = 600
 	}
