@@ -83,4 +83,17 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		percentiles(b, "", samples)
 	})
+	drained(b, env)
+}
+
+// drained waits until the stack has applied every event the benchmark sent and its stream source
+// has read every record they made, so that the next benchmark on this stack (the notifier's
+// records per job) counts only its own.
+func drained(b *testing.B, env *benchEnv) {
+	q := fauxqs.NewClient(env.state.SQSEndpoint)
+	eventually(b, 5*time.Minute, "the events queue drained", func() (bool, string) {
+		visible, hidden := queueDepth(b, q, env.state.QueueURL)
+		return visible+hidden == 0, fmt.Sprintf("%d visible, %d in flight", visible, hidden)
+	})
+	caughtUp(b, env.state, env.stack.StreamStats)
 }
