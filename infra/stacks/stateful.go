@@ -152,7 +152,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				Email: &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
 			},
 			PasswordPolicy: &awscognito.PasswordPolicy{
-				MinLength:            jsii.Number(12),
+				MinLength:            jsii.Number(deploy.PasswordMinLength),
 				RequireLowercase:     jsii.Bool(true),
 				RequireUppercase:     jsii.Bool(true),
 				RequireDigits:        jsii.Bool(true),
@@ -160,6 +160,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
 			},
 			AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+			Email:           settings.userPoolEmail(),
 			Mfa:             awscognito.Mfa_OPTIONAL,
 			MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
 			// PostConfirmation records the user; PostAuthentication repairs a record whose
@@ -200,6 +201,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		DisableOAuth:               jsii.Bool(true),
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
+		RefreshTokenValidity:       awscdk.Duration_Hours(jsii.Number(deploy.RefreshTokenValidity.Hours())),
 	})
 
 	output(s.Stack, "StatusTableName", s.StatusTable.TableName(), "status table")
