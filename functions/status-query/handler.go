@@ -13,6 +13,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 // Handler answers the HTTP API. It is plain Go over the two tables: main wires them to DynamoDB,
@@ -26,7 +27,9 @@ type Handler struct {
 	// AllowLocal is its local setting, for validating URLs the same way.
 	Alerts     *alerts.Client
 	AllowLocal bool
-	Log        *slog.Logger
+	// Tokens are the caller's reporting tokens (the tokens table, counted on the user record).
+	Tokens *tokenstore.Store
+	Log    *slog.Logger
 	// Budget bounds the DynamoDB call (and the Lambda deadline, if sooner).
 	Budget time.Duration
 	// StallWindow is how long a job that is not final may be silent before it is shown as stalled.
@@ -107,6 +110,12 @@ func (h *Handler) serve(ctx context.Context, r *request) events.APIGatewayV2HTTP
 		return h.putAlerts(callCtx, r)
 	case routeTestAlerts:
 		return h.testAlerts(callCtx, r)
+	case routeListTokens:
+		return h.listTokens(callCtx, r)
+	case routeCreateToken:
+		return h.createToken(callCtx, r)
+	case routeDeleteToken:
+		return h.deleteToken(callCtx, r, id)
 	}
 	return r.internalError(fmt.Errorf("route %v has no handler", rt))
 }

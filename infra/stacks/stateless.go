@@ -30,6 +30,8 @@ type Stateless struct {
 	awscdk.Stack
 	StatusUpdater *Function
 	StatusQuery   *Function
+	// Ingest answers POST /v1/events (reporting tokens; ingest_stateless.go).
+	Ingest *Function
 	// StatusNotifier and StreamSource are nil when the deployment has no notification sender.
 	StatusNotifier *Function
 	EventSource    awslambda.EventSourceMapping
@@ -99,12 +101,12 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 		Function:          deploy.StatusQueryFunction,
 		DescriptionSuffix: " (cursor key revision " + settings.CursorKeyRevision + ")",
 		Values:            values,
-		Statements: []awsiam.PolicyStatement{
+		Statements: append([]awsiam.PolicyStatement{
 			allow([]string{"dynamodb:GetItem"}, statusArn),
 			allow([]string{"dynamodb:Query"}, statusArn+"/index/"+tables.IndexByStarted),
 			// GET and PUT /me/preferences: the caller's own user record.
 			allow([]string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, userArn),
-		},
+		}, tokenStatements(state)...),
 	}); err != nil {
 		return nil, err
 	}
@@ -118,8 +120,11 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 	if err := s.addStallSweep(settings, state, values); err != nil {
 		return nil, err
 	}
+	if s.Ingest, err = newIngest(s, settings, state, values); err != nil {
+		return nil, err
+	}
 
-	functions := map[string]*Function{deploy.StatusQuery: s.StatusQuery, deploy.StatusUpdater: s.StatusUpdater}
+	functions := map[string]*Function{deploy.StatusQuery: s.StatusQuery, deploy.StatusUpdater: s.StatusUpdater, deploy.Ingest: s.Ingest}
 	if err := s.addRoutes(settings, functions); err != nil {
 		return nil, err
 	}
@@ -140,7 +145,8 @@ func newAPI(scope constructs.Construct, settings Settings, state *Stateful) awsa
 		cors = &awsapigatewayv2.CorsPreflightOptions{
 			AllowOrigins: jsii.Strings(settings.CORSOrigins...),
 			AllowMethods: &[]awsapigatewayv2.CorsHttpMethod{
-				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_PUT, awsapigatewayv2.CorsHttpMethod_OPTIONS,
+				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_PUT, awsapigatewayv2.CorsHttpMethod_POST,
+				awsapigatewayv2.CorsHttpMethod_DELETE, awsapigatewayv2.CorsHttpMethod_OPTIONS,
 			},
 			// If-None-Match and ETag: a page polling with ETags must send the one and read the other.
 			AllowHeaders:  jsii.Strings("Authorization", "Content-Type", "If-None-Match"),
@@ -176,11 +182,19 @@ func (s *Stateless) addRoutes(settings Settings, functions map[string]*Function)
 			integration = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(constructID(route.Function)), f.Function, nil)
 			integrations[route.Function] = integration
 		}
-		routes := s.API.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+		opts := &awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(route.Path),
 			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(route.Method)},
 			Integration: integration,
-		})
+		}
+		if route.Auth == deploy.AuthFunction {
+			// No authorizer: the function checks the request's own token (the reporting token).
+			opts.Authorizer = awsapigatewayv2.NewHttpNoneAuthorizer()
+		}
+		routes := s.API.AddRoutes(opts)
+		if route.Auth == deploy.AuthFunction {
+			suppressNoAuthorizer((*routes)[0])
+		}
 		s.Routes[route.Key()] = (*routes)[0]
 		rate, burst := RouteThrottle(route, settings)
 		routeSettings[route.Key()] = map[string]any{"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
@@ -305,7 +319,8 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			"The HTTP API answered with a 5xx: status-query failed (DynamoDB, permissions, timeout) or is throttled.",
 			s.Stage.MetricServerError(sum), 1, topic),
 	)
-	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery, s.StallSweep}
+	s.Alarms = append(s.Alarms, ingestAlarms(s, settings, topic)...)
+	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery, s.Ingest, s.StallSweep}
 	if s.StatusNotifier != nil {
 		functions = append(functions, s.StatusNotifier)
 	}

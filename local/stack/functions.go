@@ -20,6 +20,9 @@ func Functions(cfg Config, s State) []invoke.Function {
 		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
 		deploy.NotificationSender: cfg.Sender,
 		deploy.TrackerPageURL:     s.HTTPEndpoint,
+		deploy.TokensTableName:    s.TokensTable,
+		deploy.RateLimitTableName: s.RateLimitTable,
+		deploy.EventsQueueURL:     s.QueueURL,
 	}
 	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
 	// The explicit local setting that lets alerts reach a receiver on 127.0.0.1 (pkg/alerts).
@@ -81,7 +84,7 @@ func (c Config) concurrency(name string) int {
 	switch name {
 	case deploy.StatusUpdater:
 		return c.UpdaterConcurrency
-	case deploy.StatusQuery:
+	case deploy.StatusQuery, deploy.Ingest:
 		return c.QueryConcurrency
 	case deploy.StallSweep:
 		return 2 // two sweeps may overlap, as in AWS when one runs long

@@ -24,6 +24,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 // region is the local stack's region, the emulators' default.
@@ -66,7 +67,8 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err != nil {
 		return nil, err
 	}
-	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
+	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable,
+		TokensTable: cfg.TokensTable, RateLimitTable: cfg.RateLimitTable}
 	log.Info("starting local stack")
 
 	// The Invoke API's address first: cognito-local's trigger needs it.
@@ -104,6 +106,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		return nil, err
 	}
 	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
+	s.State.APIURL = s.State.HTTPEndpoint
 
 	// Lambda: the emulators behind the Invoke API.
 	router, err := invoke.StartRouter(ctx, log, tools.RIE, Functions(cfg, s.State))
@@ -158,6 +161,14 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		}
 		s.State.User = &u
 		log.Info("user signed up and logged in", "email", u.Email)
+		if s.State.ReportingToken, err = reportingToken(ctx, s.State, u.Sub); err != nil {
+			if !errors.Is(err, tokenstore.ErrNoUser) {
+				return nil, err
+			}
+			// user-signup did not record the user (a stack run with stand-in bootstraps):
+			// the stack works, with no token to print.
+			log.Warn("no reporting token for the stack's user", "error", err.Error())
+		}
 	}
 
 	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint), hostPort(s.State.ReceiverEndpoint)}, router.Addrs()...)

@@ -46,6 +46,8 @@ type UserItem struct {
 	WebhookGone     int    `dynamodbav:"webhook_gone,omitempty"`
 	SlackBrokenAt   string `dynamodbav:"slack_broken_at,omitempty"`
 	WebhookBrokenAt string `dynamodbav:"webhook_broken_at,omitempty"`
+	// TokenCount is how many reporting tokens the user holds (see AttrTokenCount).
+	TokenCount int64 `dynamodbav:"token_count,omitempty"`
 }
 
 // WantsEmail reports whether the user wants an email when a job ends (the default).
