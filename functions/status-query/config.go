@@ -61,13 +61,9 @@ func readConfig(getenv func(string) string, opts ...ddb.CursorOption) (config, e
 // parseStallWindow reads STALL_WINDOW: a Go duration of at least a second (the API shows it in
 // whole seconds), deploy.StallWindowVar's default when unset.
 func parseStallWindow(s string) (time.Duration, error) {
-	if s == "" {
-		s = deploy.StallWindowVar.Default
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < time.Second {
-		return 0, fmt.Errorf("%w: %s=%q: want a duration of at least 1s, such as %s", ErrConfig,
-			deploy.StallWindowVar.Name, s, deploy.StallWindowVar.Default)
+	d, err := deploy.ParseStallWindow(s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return d, nil
 }

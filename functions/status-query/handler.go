@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
@@ -24,7 +25,11 @@ type Handler struct {
 	Users *ddb.Table[tables.UserItem]
 	// Tokens are the caller's reporting tokens (the tokens table, counted on the user record).
 	Tokens *tokenstore.Store
-	Log    *slog.Logger
+	// Alerts posts test alerts and decides which URLs are allowed (alerts.NewClient);
+	// AllowLocal is its local setting, for validating URLs the same way.
+	Alerts     *alerts.Client
+	AllowLocal bool
+	Log        *slog.Logger
 	// Budget bounds the DynamoDB call (and the Lambda deadline, if sooner).
 	Budget time.Duration
 	// StallWindow is how long a job that is not final may be silent before it is shown as stalled.
@@ -105,6 +110,12 @@ func (h *Handler) serve(ctx context.Context, r *request) events.APIGatewayV2HTTP
 		return h.createToken(callCtx, r)
 	case routeDeleteToken:
 		return h.deleteToken(callCtx, r, id)
+	case routeGetAlerts:
+		return h.getAlerts(callCtx, r)
+	case routePutAlerts:
+		return h.putAlerts(callCtx, r)
+	case routeTestAlerts:
+		return h.testAlerts(callCtx, r)
 	}
 	return r.internalError(fmt.Errorf("route %v has no handler", rt))
 }

@@ -34,10 +34,12 @@ package main
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -65,9 +67,12 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 	client := dynamodb.NewFromConfig(awsCfg)
 	users := ddb.NewTable(client, cfg.userTable, tables.UserSchema)
 	return &Handler{
-		Jobs:        ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
-		Users:       users,
-		Tokens:      tokenstore.New(ddb.NewTable(client, cfg.tokensTable, tables.TokenSchema), users),
+		Jobs:   ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
+		Users:  users,
+		Tokens: tokenstore.New(ddb.NewTable(client, cfg.tokensTable, tables.TokenSchema), users),
+		// ALERTS_ALLOW_LOCAL: the local stack's alone (pkg/alerts); never set when deployed.
+		Alerts:      alerts.NewClient(os.Getenv(alerts.AllowLocalVar) == "true"),
+		AllowLocal:  os.Getenv(alerts.AllowLocalVar) == "true",
 		Log:         log,
 		Budget:      Budget,
 		StallWindow: cfg.stallWindow,

@@ -22,6 +22,9 @@ const (
 	routeListTokens                  // GET /me/tokens
 	routeCreateToken                 // POST /me/tokens
 	routeDeleteToken                 // DELETE /me/tokens/{token_id}
+	routeGetAlerts                   // GET /me/alerts
+	routePutAlerts                   // PUT /me/alerts
+	routeTestAlerts                  // POST /me/alerts/test
 )
 
 // routes maps the route keys of pkg/deploy (the routes the HTTP API sends to this function) to
@@ -34,6 +37,9 @@ var routes = map[string]route{
 	deploy.RouteListTokens:     routeListTokens,
 	deploy.RouteCreateToken:    routeCreateToken,
 	deploy.RouteDeleteToken:    routeDeleteToken,
+	deploy.RouteGetAlerts:      routeGetAlerts,
+	deploy.RoutePutAlerts:      routePutAlerts,
+	deploy.RouteTestAlerts:     routeTestAlerts,
 }
 
 func (r route) String() string {

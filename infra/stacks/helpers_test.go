@@ -138,7 +138,7 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 	label(st.Stack, st.UserPool.UserPoolId(), "UserPool.Id")
 	label(st.Stack, st.UserPool.UserPoolArn(), "UserPool.Arn")
 	label(st.Stack, st.UserPoolClient.UserPoolClientId(), "AppClient.Id")
-	fns := map[*stacks.Function]awscdk.Stack{st.UserSignup: st.Stack, sl.StatusUpdater: sl.Stack, sl.StatusQuery: sl.Stack}
+	fns := map[*stacks.Function]awscdk.Stack{st.UserSignup: st.Stack, sl.StatusUpdater: sl.Stack, sl.StatusQuery: sl.Stack, sl.StallSweep: sl.Stack}
 	if sl.StatusNotifier != nil {
 		fns[sl.StatusNotifier] = sl.Stack
 	}
@@ -154,6 +154,7 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 		s.labels[jsonOf(t, map[string]any{"Ref": pseudo})] = "${" + pseudo + "}"
 	}
 	label(sl.Stack, sl.AccessLogs.LogGroupArn(), "ApiAccessLogs.Arn")
+	label(sl.Stack, sl.StallSchedule.RuleArn(), "StallSweepSchedule.Arn")
 	label(sl.Stack, sl.API.ApiId(), "Api.Id")
 	label(sl.Stack, sl.Web.Bucket.BucketArn(), "Web.Bucket.Arn")
 	label(sl.Stack, sl.Web.Bucket.BucketName(), "Web.Bucket.Name")

@@ -40,6 +40,7 @@ func bare(t *testing.T) *synthesized {
 // stackOf is the stack that declares each function: user-signup lives with the user pool.
 var stackOf = map[string]string{
 	deploy.StatusUpdater: "stateless", deploy.UserSignup: "stateful", deploy.StatusQuery: "stateless", deploy.StatusNotifier: "stateless",
+	deploy.StallSweep: "stateless",
 }
 
 // TestTablesFollowDefinitions: the tables' keys, attribute types, GSIs, LSIs, TTL and stream are
@@ -144,7 +145,12 @@ func TestTablesFollowDefinitions(t *testing.T) {
 		"KeySchema":  []map[string]string{{"AttributeName": "user_id", "KeyType": "HASH"}, {"AttributeName": "timestamp", "KeyType": "RANGE"}},
 		"Projection": map[string]any{"ProjectionType": "ALL"},
 	}})
-	same(t, "status table GSIs (by_user is gone)", sp["GlobalSecondaryIndexes"], nil)
+	// Issue 22: the sparse index of open jobs, sharded, keyed by start, keys only.
+	same(t, "status table GSIs (by_user is gone; open_jobs for the stall sweep)", sp["GlobalSecondaryIndexes"], []any{map[string]any{
+		"IndexName":  tables.IndexOpen,
+		"KeySchema":  []map[string]string{{"AttributeName": "open_shard", "KeyType": "HASH"}, {"AttributeName": "timestamp", "KeyType": "RANGE"}},
+		"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"},
+	}})
 	same(t, "status table TTL", sp["TimeToLiveSpecification"], map[string]any{"AttributeName": "expires_at", "Enabled": true})
 	same(t, "status table stream", sp["StreamSpecification"], map[string]any{"StreamViewType": "NEW_AND_OLD_IMAGES"})
 	_, users := s.only(t, "stateful", "AWS::DynamoDB::GlobalTable", "TableName", name("dev", "users"))
@@ -305,7 +311,7 @@ func TestFunctions(t *testing.T) {
 		}
 		same(t, f.Name, p, want)
 	}
-	for stack, n := range map[string]int{"stateful": 1, "stateless": 4} { // + API access logs
+	for stack, n := range map[string]int{"stateful": 1, "stateless": 5} { // + API access logs
 		groups := s.resources(stack, "AWS::Logs::LogGroup")
 		if len(groups) != n {
 			t.Errorf("%s stack: %d log groups, want %d", stack, len(groups), n)
@@ -440,6 +446,11 @@ func TestPermissionsExact(t *testing.T) {
 			stmt("ses:SendEmail", ses+"notify@example.com"),
 			stmt("sqs:SendMessage", "NotifierFailureQueue.Arn"),
 		},
+		deploy.StallSweep: {
+			logs(deploy.StallSweep),
+			stmt("dynamodb:Query", "StatusTable.Arn/index/"+tables.IndexOpen),
+			stmt([]string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, "StatusTable.Arn"),
+		},
 	}
 	for _, f := range deploy.Functions {
 		fn := f.Name
@@ -476,13 +487,13 @@ func TestPermissionsExact(t *testing.T) {
 				t.Errorf("%s: policy %s attached to %v: only the bucket deployment handler's may exist", stack, id, roles)
 			}
 		}
-		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1, "stateless": 3 + 1}[stack] {
+		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1, "stateless": 4 + 1}[stack] {
 			t.Errorf("%s stack has %d roles: only the functions (and the stateless stack's bucket deployment handler) should have one", stack, n)
 		}
 	}
 
 	// Who may invoke the functions: Cognito the trigger (for both triggers), API Gateway
-	// status-query for each route.
+	// status-query for each route, EventBridge the stall sweep.
 	perms := map[string][]any{}
 	for _, stack := range []string{"stateful", "stateless"} {
 		for _, r := range s.resources(stack, "AWS::Lambda::Permission") {
@@ -513,7 +524,10 @@ func TestPermissionsExact(t *testing.T) {
 		same(t, "Cognito's invoke permission", p, cognito)
 	}
 	delete(got, "user-signup.Arn")
-	same(t, "invoke permissions", got, map[string]any{"status-query.Arn": apiPerms})
+	same(t, "invoke permissions", got, map[string]any{"status-query.Arn": apiPerms,
+		// EventBridge the stall sweep, from its schedule's rule only.
+		"stall-sweep.Arn": []any{map[string]any{"Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com",
+			"SourceArn": "StallSweepSchedule.Arn", "FunctionName": "stall-sweep.Arn"}}})
 }
 
 // deploymentHandlerRoles returns the logical ids of the roles of the CDK's bucket deployment
@@ -813,6 +827,7 @@ func TestAlarms(t *testing.T) {
 	}
 	add(alarm("notifier-iterator-age", "AWS/Lambda", "IteratorAge", "Maximum", 60, 300000, dim{"FunctionName", "status-notifier.Name"}))
 	add(alarm("notifier-failures", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 60, 1, dim{"QueueName", "NotifierFailureQueue.Name"}))
+	add(alarm("notifier-refused", "trainstatus", "refused", "Sum", 300, 1, dim{"FunctionName", "status-notifier.Name"}))
 	same(t, "alarms", got, want)
 
 	// The ERROR lines are counted by a metric filter on each function's log group.
@@ -985,6 +1000,9 @@ func TestSettingsVariant(t *testing.T) {
 			deploy.RouteGetStatus:      map[string]any{"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40},
 			deploy.RouteGetPreferences: map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
 			deploy.RoutePutPreferences: map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteGetAlerts:      map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
+			deploy.RoutePutAlerts:      map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteTestAlerts:     map[string]any{"ThrottlingRateLimit": 2, "ThrottlingBurstLimit": 5},
 		})
 	}
 	// Every setting variable takes its override, in every function that reads it.

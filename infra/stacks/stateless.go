@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -32,8 +33,11 @@ type Stateless struct {
 	// StatusNotifier and StreamSource are nil when the deployment has no notification sender.
 	StatusNotifier *Function
 	EventSource    awslambda.EventSourceMapping
-	StreamSource   awslambda.CfnEventSourceMapping
-	API            awsapigatewayv2.HttpApi
+	// StallSweep runs on StallSchedule (issue 22).
+	StallSweep    *Function
+	StallSchedule awsevents.Rule
+	StreamSource  awslambda.CfnEventSourceMapping
+	API           awsapigatewayv2.HttpApi
 	// Routes are the API's routes by route key ("GET /status").
 	Routes     map[string]awsapigatewayv2.HttpRoute
 	Stage      awsapigatewayv2.HttpStage
@@ -109,6 +113,10 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 		if err := s.addNotifier(settings, state, values); err != nil {
 			return nil, err
 		}
+	}
+
+	if err := s.addStallSweep(settings, state, values); err != nil {
+		return nil, err
 	}
 
 	functions := map[string]*Function{deploy.StatusQuery: s.StatusQuery, deploy.StatusUpdater: s.StatusUpdater}
@@ -297,7 +305,7 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			"The HTTP API answered with a 5xx: status-query failed (DynamoDB, permissions, timeout) or is throttled.",
 			s.Stage.MetricServerError(sum), 1, topic),
 	)
-	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery}
+	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery, s.StallSweep}
 	if s.StatusNotifier != nil {
 		functions = append(functions, s.StatusNotifier)
 	}
@@ -321,6 +329,7 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			alarm(s.Stack, "NotifierFailuresAlarm", settings.Name("notifier-failures"),
 				"Stream records status-notifier gave up on are in its failure queue: those jobs' owners were not e-mailed.",
 				state.NotifierFailures.MetricApproximateNumberOfMessagesVisible(max), 1, topic),
+			s.refusedAlarm(settings, sum, topic),
 		)
 	}
 }

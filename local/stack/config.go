@@ -27,6 +27,8 @@ type Config struct {
 	SQSAddr     string
 	CognitoAddr string
 	SESAddr     string
+	// ReceiverAddr is the alert receiver's (Slack and webhook posts).
+	ReceiverAddr string
 	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
 	DynamoDBEndpoint string
 
@@ -52,6 +54,10 @@ type Config struct {
 	UpdaterConcurrency int
 	QueryConcurrency   int // status-query emulators
 
+	// ScheduleEvery runs every scheduled function (deploy.Schedules: the stall sweep) at this
+	// period instead of its own; 0 keeps deploy's (one minute). Tests shorten it.
+	ScheduleEvery time.Duration
+
 	// FunctionEnv adds to (or overrides) a function's environment, by function name: e.g. a
 	// short {"status-query": {"STALL_WINDOW": "3s"}} for a test (see extraenv.go).
 	FunctionEnv map[string]map[string]string
@@ -74,6 +80,7 @@ func Defaults() Config {
 		SQSAddr:            "127.0.0.1:4566",
 		CognitoAddr:        "127.0.0.1:9229",
 		SESAddr:            "127.0.0.1:8005",
+		ReceiverAddr:       "127.0.0.1:8006",
 		StatusTable:        "trainstatus-local-status",
 		UserTable:          "trainstatus-local-users",
 		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
@@ -92,6 +99,7 @@ func Defaults() Config {
 func Ephemeral() Config {
 	c := Defaults()
 	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr, c.SESAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	c.ReceiverAddr = "127.0.0.1:0"
 	return c
 }
 
@@ -112,6 +120,7 @@ func (c Config) fill(root string) Config {
 	set(&c.SQSAddr, d.SQSAddr)
 	set(&c.CognitoAddr, d.CognitoAddr)
 	set(&c.SESAddr, d.SESAddr)
+	set(&c.ReceiverAddr, d.ReceiverAddr)
 	set(&c.StatusTable, d.StatusTable)
 	set(&c.UserTable, d.UserTable)
 	set(&c.TokensTable, c.UserTable+"-tokens")

@@ -21,6 +21,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/httpapi"
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/local/jwt"
+	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
@@ -37,7 +38,9 @@ type Stack struct {
 	closers []func() // run in reverse order by Close
 	once    sync.Once
 
-	notifier *streams.Source // status-notifier's stream event source (StreamStats)
+	notifier  *streams.Source // status-notifier's stream event source (StreamStats)
+	schedules *scheduler      // the scheduled functions' tickers (schedule.go)
+	receiver  *receiver.Server
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the
@@ -88,6 +91,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		func() (err error) { sqsSrv, queues, err = s.startSQS(ctx, tools, cfg); return err },
 		func() (err error) { cogSrv, pool, err = s.startCognito(ctx, tools, cfg, workDir); return err },
 		func() error { return s.startSES(ctx, tools, cfg) },
+		func() error { return s.startReceiver(cfg) },
 	)
 	if err != nil {
 		lambdaListener.Close()
@@ -136,6 +140,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err := s.startStream(ctx, cfg, lambda); err != nil {
 		return nil, err
 	}
+	s.startSchedules(ctx, cfg, lambda)
 	mapping := esm.New(esm.Config{QueueURL: queues.URL, QueueARN: queues.ARN, Function: deploy.StatusUpdater,
 		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency},
 		fauxqs.NewClient(sqsSrv.Endpoint), lambda, log)
@@ -160,7 +165,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		}
 	}
 
-	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint)}, router.Addrs()...)
+	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint), hostPort(s.State.ReceiverEndpoint)}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
 		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))
 	}

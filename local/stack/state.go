@@ -20,10 +20,13 @@ type State struct {
 	CognitoEndpoint  string `json:"cognito_endpoint"`
 	DynamoDBEndpoint string `json:"dynamodb_endpoint"`
 	// SESEndpoint is the SES emulator (aws-ses-v2-local); its GET /store lists the sent mail.
-	SESEndpoint   string `json:"ses_endpoint"`
-	QueueURL      string `json:"queue_url"`
-	QueueARN      string `json:"queue_arn"`
-	DeadLetterURL string `json:"dead_letter_url"`
+	SESEndpoint string `json:"ses_endpoint"`
+	// ReceiverEndpoint is the alert receiver (local/receiver): point Slack and webhook settings at
+	// ReceiverEndpoint/slack/<name> or /hook/<name>; GET /store lists what arrived.
+	ReceiverEndpoint string `json:"receiver_endpoint"`
+	QueueURL         string `json:"queue_url"`
+	QueueARN         string `json:"queue_arn"`
+	DeadLetterURL    string `json:"dead_letter_url"`
 	// NotifierFailureURL is status-notifier's on-failure queue (stream batches it gave up on).
 	NotifierFailureURL string `json:"notifier_failure_url"`
 	UserPoolID         string `json:"user_pool_id"`

@@ -70,7 +70,7 @@ var (
 )
 
 // Functions lists every function, in the order of the data flow.
-var Functions = []Function{IngestFunction, StatusUpdaterFunction, UserSignupFunction, StatusQueryFunction, StatusNotifierFunction}
+var Functions = []Function{IngestFunction, StatusUpdaterFunction, UserSignupFunction, StatusQueryFunction, StatusNotifierFunction, StallSweepFunction}
 
 // FunctionByName returns the description of the named function.
 func FunctionByName(name string) (Function, bool) {

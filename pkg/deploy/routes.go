@@ -42,15 +42,23 @@ var (
 	GetStatusRoute      = Route{Method: "GET", Path: "/status/{" + PathRequestID + "}", Function: StatusQuery, RateLimit: 500, BurstLimit: 1000}
 	GetPreferencesRoute = Route{Method: "GET", Path: "/me/preferences", Function: StatusQuery, RateLimit: 10, BurstLimit: 20}
 	PutPreferencesRoute = Route{Method: "PUT", Path: "/me/preferences", Function: StatusQuery, RateLimit: 5, BurstLimit: 10}
+	// The alert settings (issue 22).
+	GetAlertsRoute      = Route{Method: "GET", Path: "/me/alerts", Function: StatusQuery, RateLimit: 10, BurstLimit: 20}
+	PutAlertsRoute      = Route{Method: "PUT", Path: "/me/alerts", Function: StatusQuery, RateLimit: 5, BurstLimit: 10}
+	TestAlertsRoute     = Route{Method: "POST", Path: "/me/alerts/test", Function: StatusQuery, RateLimit: 2, BurstLimit: 5}
 	RouteListStatus     = ListStatusRoute.Key()
 	RouteGetStatus      = GetStatusRoute.Key()
 	RouteGetPreferences = GetPreferencesRoute.Key()
 	RoutePutPreferences = PutPreferencesRoute.Key()
+	RouteGetAlerts      = GetAlertsRoute.Key()
+	RoutePutAlerts      = PutAlertsRoute.Key()
+	RouteTestAlerts     = TestAlertsRoute.Key()
 )
 
 // Routes lists the HTTP API's routes.
 var Routes = []Route{ListStatusRoute, GetStatusRoute, GetPreferencesRoute, PutPreferencesRoute,
-	ListTokensRoute, CreateTokenRoute, DeleteTokenRoute, IngestRoute}
+	ListTokensRoute, CreateTokenRoute, DeleteTokenRoute, IngestRoute,
+	GetAlertsRoute, PutAlertsRoute, TestAlertsRoute}
 
 // Throttling of the HTTP API's stage, over all routes together: steady requests per second and
 // burst. It is above the busiest routes together (watchers and ingest) and well within API
