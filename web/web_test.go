@@ -24,6 +24,7 @@ func TestHandler(t *testing.T) {
 		{"GET", "/", 200, "text/html; charset=utf-8", `<script type="module" src="/app.js">`},
 		{"GET", "/jobs/resnet50-lr0.1", 200, "text/html; charset=utf-8", `<main id="main"`},
 		{"GET", "/report", 200, "text/html; charset=utf-8", `<main id="main"`},
+		{"GET", "/alerts", 200, "text/html; charset=utf-8", `<main id="main"`},
 		{"GET", "/jobs/a%2Fb", 200, "text/html; charset=utf-8", `<main id="main"`},
 		{"GET", "/app.js", 200, "text/javascript; charset=utf-8", "import"},
 		{"GET", "/style.css", 200, "text/css; charset=utf-8", "prefers-color-scheme"},

@@ -23,8 +23,10 @@
 // created on "Report from your code" by keyboard, shown once and copied, reports a job through
 // the real POST /v1/events that appears in the list; revoked after a confirmation, the endpoint
 // refuses it (the stack's TOKEN_CACHE_TTL is 1 s); at 20 tokens the page shows the API's
-// refusal. axe-core (npm, pinned in
-// mk/browser.mk) checks the sign-in, list, job and report pages, light and dark, for serious or critical
+// refusal. alerts_test.go holds issue 22's page: a webhook at the stack's receiver routed for
+// stalled jobs, its secret shown once, "Send a test" received with a signature that verifies,
+// a broken channel shown and cleared by saving it again. axe-core (npm, pinned in
+// mk/browser.mk) checks the sign-in, list, job, report and alerts pages, light and dark, for serious or critical
 // violations. Screenshots with realistic data at desktop and phone widths, light and dark, go to
 // build/screenshots/ (the README's docs/*.png are copied from there).
 //

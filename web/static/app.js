@@ -1,5 +1,5 @@
 // The entry module: loads /config.json, restores the tab's session, routes "/" (the list) and
-// "/jobs/{request_id}" (one job) and "/report" (reporting tokens) with the History API, and runs the header (who is signed in,
+// "/jobs/{request_id}" (one job), "/report" (reporting tokens) and "/alerts" (alert settings) with the History API, and runs the header (who is signed in,
 // the email notifications toggle, sign out).
 import * as auth from './auth.js';
 import { get, put, ApiError } from './api.js';
@@ -25,6 +25,7 @@ function route() {
   const m = location.pathname.match(/^\/jobs\/([^/]+)$/);
   const opts = { onError };
   if (location.pathname === '/report') unmount = onDemand('./report.js', 'reportView', opts);
+  else if (location.pathname === '/alerts') unmount = onDemand('./alerts.js', 'alertsView', opts);
   else unmount = m ? jobView(main, { ...opts, id: decode(m[1]) }) : listView(main, opts);
 }
 

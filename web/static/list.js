@@ -39,7 +39,8 @@ export function listView(root, { onError }) {
   select.value = f.status;
   const search = h('input', { type: 'search', id: 'search', name: 'q', value: f.text, autocomplete: 'off', spellcheck: false });
   root.replaceChildren(
-    h('div', { class: 'head' }, h('h1', {}, 'My jobs'), h('a', { href: '/report', id: 'report-link' }, 'Report from your code'),
+    h('div', { class: 'head' }, h('h1', {}, 'My jobs'),
+      h('nav', { class: 'links', 'aria-label': 'Settings' }, h('a', { href: '/report', id: 'report-link' }, 'Report from your code'), h('a', { href: '/alerts', id: 'alerts-link' }, 'Alerts')),
       h('form', { class: 'filters', role: 'search', onsubmit: (ev) => ev.preventDefault() },
         h('p', {}, h('label', { for: 'filter' }, 'Status '), select),
         h('p', {}, h('label', { for: 'search' }, 'Name '), search))),
