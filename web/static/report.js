@@ -53,7 +53,7 @@ export function reportView(root, { onError }) {
     const li = h('li', { class: 'token', 'data-id': t.id });
     const show = () => {
       const revoke = h('button', { type: 'button', class: 'secondary small revoke', 'aria-label': `Revoke ${t.name}` }, 'Revoke');
-      revoke.addEventListener('click', () => confirm(revoke));
+      revoke.addEventListener('click', confirm);
       li.replaceChildren(
         h('p', { class: 'tname' }, t.name),
         h('p', { class: 'muted' }, h('code', { class: 'prefix', 'aria-label': `starts with ${t.prefix}` }, `${t.prefix}…`),
