@@ -36,8 +36,9 @@ const (
 	queueURL = "http://sqs.us-east-1.localhost:4566/000000000000/training-events"
 )
 
-// t0 is the fixture's clock at start: the middle of a rate window.
-var t0 = time.Date(2026, 12, 7, 10, 0, 30, 0, time.UTC)
+// t0 is the fixture's clock at start: the middle of a rate window, far in the future, so that
+// DynamoDB Local's TTL sweep (real clock) never deletes a window item during a test.
+var t0 = time.Date(2099, 12, 7, 10, 0, 30, 0, time.UTC)
 
 // fixture is a Handler over DynamoDB Local (through a counting spy) and an in-memory SQS, on a
 // clock the test moves.
