@@ -5,20 +5,23 @@
 //   - the assets, each with its Content-Type, a strong ETag and Cache-Control: no-cache (the names
 //     carry no content hash, so a browser revalidates and gets a 304 while nothing changed);
 //   - /config.json from the Config given (the user pool, its app client, the Cognito endpoint);
-//   - index.html for the single-page routes "/" and "/jobs/{request_id}" (deep links);
+//   - index.html for the single-page routes "/", "/report", "/alerts" and "/jobs/{request_id}" (deep links);
 //   - security headers on every answer: a strict Content-Security-Policy (no inline script,
 //     connect-src limited to the page's own origin and the Cognito endpoint, frame-ancestors
 //     'none'), nosniff, no referrer.
 //
 // The page's modules (static/*.js):
 //
-//	app.js     entry: loads config.json, restores a session, routes "/" and "/jobs/{id}", the header
+//	app.js     entry: loads config.json, restores a session, routes "/", "/jobs/{id}", "/report", "/alerts", the header
 //	config.js  the constants: poll intervals, back-off, token refresh lead (one place); URL tuning
 //	auth.js    Cognito over fetch: sign-in, sign-up, confirm, refresh, sign-out, the cross-tab hand-off
 //	api.js     the status API: bearer token, If-None-Match, one refresh-and-retry on 401
 //	poll.js    the poller: interval, paused while the tab is hidden, back-off, the countdown notice
 //	signin.js  the sign-in, sign-up and confirm forms
 //	list.js    "My jobs": paging, filters in the URL (status, stalled, name search), empty state
+//	report.js  "Report from your code": create (secret shown once, copy), list and revoke reporting tokens
+//	alerts.js  "Alerts": per trigger and channel (email, Slack, webhook), a test per channel, the secret once
+//	howto.js   the ways to report with a token (CLI, Python, curl) with this deployment's API URL
 //	job.js     one job: stage tracker, progress, ETA, stalled, the full error, "no such job"
 //	view.js    the shared pieces: DOM builder, status pill, progress bar, ticking times, live region
 //
@@ -47,6 +50,13 @@ var static embed.FS
 
 // Budget is the most the page's first load may weigh, every file uncompressed (issue 13).
 const Budget = 60 * 1024
+
+// OnDemand are the modules the page imports only when their view is opened (app.js's onDemand):
+// not part of the first load, so outside Budget, and within OnDemandBudget together.
+var OnDemand = []string{"report.js", "alerts.js"}
+
+// OnDemandBudget is the most the OnDemand modules may weigh together, uncompressed.
+const OnDemandBudget = 16 * 1024
 
 // Config is /config.json, what the page needs to reach the user pool (see the API contract).
 type Config struct {
@@ -188,7 +198,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // route maps a request path to the asset it serves: the page's own routes get index.html.
 func route(p string) (string, bool) {
 	switch {
-	case p == "/" || p == "/index.html":
+	case p == "/" || p == "/index.html" || p == "/report" || p == "/alerts":
 		return "index.html", true
 	case strings.HasPrefix(p, "/jobs/") && len(p) > len("/jobs/") && !strings.Contains(p[len("/jobs/"):], "/"):
 		return "index.html", true

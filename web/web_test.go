@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,8 @@ func TestHandler(t *testing.T) {
 	}{
 		{"GET", "/", 200, "text/html; charset=utf-8", `<script type="module" src="/app.js">`},
 		{"GET", "/jobs/resnet50-lr0.1", 200, "text/html; charset=utf-8", `<main id="main"`},
+		{"GET", "/report", 200, "text/html; charset=utf-8", `<main id="main"`},
+		{"GET", "/alerts", 200, "text/html; charset=utf-8", `<main id="main"`},
 		{"GET", "/jobs/a%2Fb", 200, "text/html; charset=utf-8", `<main id="main"`},
 		{"GET", "/app.js", 200, "text/javascript; charset=utf-8", "import"},
 		{"GET", "/style.css", 200, "text/css; charset=utf-8", "prefers-color-scheme"},
@@ -102,9 +105,13 @@ func TestWeight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := 0
+	total, later := 0, 0
 	for name, b := range files {
-		total += len(b)
+		if slices.Contains(OnDemand, name) {
+			later += len(b)
+		} else {
+			total += len(b)
+		}
 		if strings.Contains(string(b), "http://") || strings.Contains(string(b), "https://") {
 			if name != "favicon.svg" { // the SVG namespace is a name, not a request
 				t.Errorf("%s names an absolute URL: the page makes no third-party request", name)
@@ -112,7 +119,24 @@ func TestWeight(t *testing.T) {
 		}
 	}
 	if total > Budget {
-		t.Errorf("static files weigh %d bytes, budget %d", total, Budget)
+		t.Errorf("the first load's files weigh %d bytes, budget %d", total, Budget)
+	}
+	if later > OnDemandBudget {
+		t.Errorf("the on-demand modules weigh %d bytes, budget %d", later, OnDemandBudget)
+	}
+	// An on-demand module is imported by app.js's onDemand only: no module imports it statically.
+	for _, m := range OnDemand {
+		if _, ok := files[m]; !ok {
+			t.Errorf("on-demand module %s is not among the files", m)
+		}
+		if !strings.Contains(string(files["app.js"]), "onDemand('./"+m+"'") {
+			t.Errorf("app.js does not load %s on demand", m)
+		}
+		for name, b := range files {
+			if strings.Contains(string(b), "from './"+m+"'") {
+				t.Errorf("%s imports %s statically: it would be part of the first load", name, m)
+			}
+		}
 	}
 }
 

@@ -37,8 +37,9 @@ type Web struct {
 }
 
 // APIPaths are the distribution's path patterns that go to the HTTP API instead of the bucket:
-// the routes of package deploy live under /status and /me.
-var APIPaths = []string{"/status*", "/me/*"}
+// the routes of package deploy live under /status, /me and /v1 (the ingest endpoint, so a
+// reporter's API URL is the page's own, the one the page shows in its commands).
+var APIPaths = []string{"/status*", "/me/*", "/v1/*"}
 
 // ConfigFile is the page's configuration, written at deploy from the stacks' values.
 const ConfigFile = "config.json"
@@ -171,8 +172,10 @@ func newWeb(scope constructs.Construct, settings Settings, state *Stateful, api 
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
 			// GET routes only (and HEAD, OPTIONS, which the API answers itself).
 			APIPaths[0]: apiBehavior(awscloudfront.AllowedMethods_ALLOW_GET_HEAD_OPTIONS()),
-			// GET and PUT /me/preferences.
+			// GET and PUT /me/preferences, POST and DELETE /me/tokens.
 			APIPaths[1]: apiBehavior(awscloudfront.AllowedMethods_ALLOW_ALL()),
+			// POST /v1/events.
+			APIPaths[2]: apiBehavior(awscloudfront.AllowedMethods_ALLOW_ALL()),
 		},
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(w.Distribution, &[]*cdknag.NagPackSuppression{

@@ -145,8 +145,9 @@ func TestDistribution(t *testing.T) {
 		same(t, "API behaviors", behaviors, map[string]any{
 			"/status*": api("/status*", []string{"GET", "HEAD", "OPTIONS"}),
 			"/me/*":    api("/me/*", []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
+			"/v1/*":    api("/v1/*", []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}),
 		})
-		same(t, "API paths", stacks.APIPaths, []string{"/status*", "/me/*"})
+		same(t, "API paths", stacks.APIPaths, []string{"/status*", "/me/*", "/v1/*"})
 		same(t, "API origin", origins[apiOriginID.(string)], map[string]any{
 			"Id":         apiOriginID,
 			"DomainName": "Api.Id.execute-api.${AWS::Region}.${AWS::URLSuffix}",

@@ -18,8 +18,15 @@
 // password and an unknown email; the list's live intervals; ticking and overdue ETAs; the outage
 // notice, "Retry now" and a job page that cannot load; a failed job's last progress; the emailed
 // link opened signed in by a second tab of the same browser; the phone header, the focus ring,
-// the filters kept in the URL, names, the password hint. axe-core (npm, pinned in
-// mk/browser.mk) checks the sign-in, list and job pages, light and dark, for serious or critical
+// the filters kept in the URL, names, the password hint. tokens_test.go holds issue 19's page:
+// the empty list shows the token ways to report with the stack's API URL and no sub; a token
+// created on "Report from your code" by keyboard, shown once and copied, reports a job through
+// the real POST /v1/events that appears in the list; revoked after a confirmation, the endpoint
+// refuses it (the stack's TOKEN_CACHE_TTL is 1 s); at 20 tokens the page shows the API's
+// refusal. alerts_test.go holds issue 22's page: a webhook at the stack's receiver routed for
+// stalled jobs, its secret shown once, "Send a test" received with a signature that verifies,
+// a broken channel shown and cleared by saving it again. axe-core (npm, pinned in
+// mk/browser.mk) checks the sign-in, list, job, report and alerts pages, light and dark, for serious or critical
 // violations. Screenshots with realistic data at desktop and phone widths, light and dark, go to
 // build/screenshots/ (the README's docs/*.png are copied from there).
 //

@@ -30,6 +30,10 @@ import (
 // scenario waits seconds, and longer than any gap between the events of the other scenarios.
 const stallWindow = 3 * time.Second
 
+// tokenCacheTTL is the ingest function's token cache in this package's stack (deployed: 30 s):
+// the bound on revocation that TestReportingTokenPanel waits out.
+const tokenCacheTTL = time.Second
+
 // testPollMs is the page's poll interval in the tests (the list polls 5x, 15x slower).
 const testPollMs = 100
 
@@ -125,7 +129,8 @@ func start() (e *env, err error) {
 	cfg.StatusTable, cfg.UserTable = uniqueName("page-status"), uniqueName("page-users")
 	cfg.BatchingWindow = 0 // events reach the table at once: the page's polling is what is tested
 	cfg.VisibilityTimeout = deploy.VisibilityTimeout(0)
-	cfg.FunctionEnv = map[string]map[string]string{deploy.StatusQuery: {"STALL_WINDOW": stallWindow.String()}}
+	cfg.FunctionEnv = map[string]map[string]string{deploy.StatusQuery: {"STALL_WINDOW": stallWindow.String()},
+		deploy.Ingest: {deploy.TokenCacheTTLVar.Name: tokenCacheTTL.String()}}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -96,7 +96,7 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 	waitText(t, ctx, "main h1", "My jobs")
 	waitText(t, ctx, "#who", email)
 	waitText(t, ctx, "#empty", "No jobs yet")
-	waitText(t, ctx, "#empty pre", "trainstatus send --request-id my-first-job --user-id ")
+	waitText(t, ctx, "#empty pre", "trainstatus run --name my-first-job -- python train.py")
 	e.axeCheck(t, ctx, "list (empty)")
 
 	storage := eval[map[string]int](t, ctx, `({local: localStorage.length, session: sessionStorage.length,

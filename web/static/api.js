@@ -34,6 +34,8 @@ async function send(method, path, { etag, body } = {}) {
 
 export const get = (path, etag) => send('GET', path, { etag });
 export const put = (path, body) => send('PUT', path, { body });
+export const post = (path, body) => send('POST', path, { body });
+export const del = (path) => send('DELETE', path);
 
 export function listPath({ limit, cursor, status }) {
   const q = new URLSearchParams({ limit: String(limit) });
@@ -43,3 +45,4 @@ export function listPath({ limit, cursor, status }) {
 }
 
 export const jobPath = (id) => `/status/${encodeURIComponent(id)}`;
+export const tokenPath = (id) => `/me/tokens/${encodeURIComponent(id)}`;

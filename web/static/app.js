@@ -1,5 +1,5 @@
 // The entry module: loads /config.json, restores the tab's session, routes "/" (the list) and
-// "/jobs/{request_id}" (one job) with the History API, and runs the header (who is signed in,
+// "/jobs/{request_id}" (one job), "/report" (reporting tokens) and "/alerts" (alert settings) with the History API, and runs the header (who is signed in,
 // the email notifications toggle, sign out).
 import * as auth from './auth.js';
 import { get, put, ApiError } from './api.js';
@@ -23,8 +23,24 @@ function route() {
     return;
   }
   const m = location.pathname.match(/^\/jobs\/([^/]+)$/);
-  const opts = { onError, sub: auth.user().sub };
-  unmount = m ? jobView(main, { ...opts, id: decode(m[1]) }) : listView(main, opts);
+  const opts = { onError };
+  if (location.pathname === '/report') unmount = onDemand('./report.js', 'reportView', opts);
+  else if (location.pathname === '/alerts') unmount = onDemand('./alerts.js', 'alertsView', opts);
+  else unmount = m ? jobView(main, { ...opts, id: decode(m[1]) }) : listView(main, opts);
+}
+
+// onDemand loads a view's module when it is first opened (web.OnDemand: not part of the first
+// load) and mounts it, unless the user has moved on meanwhile. It returns the unmount.
+function onDemand(module, view, opts) {
+  let gone = false;
+  let stop = () => {};
+  import(module).then((m) => {
+    if (!gone) stop = m[view](main, opts);
+  }).catch((e) => notice(`Could not load this page: ${e.message}`));
+  return () => {
+    gone = true;
+    stop();
+  };
 }
 
 // decode is a job's id from its link, or null for a malformed one (a stray %): "no such job".

@@ -3,8 +3,9 @@
 // API has neither), the filters kept in the URL (?status=&q=). A poll re-reads every row the user
 // has loaded, so nothing they scrolled to disappears. It polls at the job page's own bound while
 // a listed job runs, every few seconds for the first minutes after it is loaded (so a first job
-// shows at once), then backs off (config.js). The empty state says how to report a first job.
+// shows at once), then backs off (config.js). The empty state says how to report a first job with a reporting token.
 import { get, listPath } from './api.js';
+import { howTo } from './howto.js';
 import { LIST_POLL_MS, PAGE_SIZE, listIdleDelay } from './config.js';
 import { Poller } from './poll.js';
 import { LABEL, announce, ago, bar, focusMain, h, isStalled, pill, running, setUpdated, title, updatedLine, when } from './view.js';
@@ -22,7 +23,7 @@ function filters(search) {
   return { status: status === STALLED || LABEL[status] ? status : '', text: (q.get('q') || '').slice(0, 200) };
 }
 
-export function listView(root, { sub, onError }) {
+export function listView(root, { onError }) {
   let f = filters(location.search);
   const items = h('ul', { class: 'jobs', id: 'jobs' });
   const more = h('button', { type: 'button', class: 'secondary', id: 'more', hidden: true }, 'Load more');
@@ -39,6 +40,7 @@ export function listView(root, { sub, onError }) {
   const search = h('input', { type: 'search', id: 'search', name: 'q', value: f.text, autocomplete: 'off', spellcheck: false });
   root.replaceChildren(
     h('div', { class: 'head' }, h('h1', {}, 'My jobs'),
+      h('nav', { class: 'links', 'aria-label': 'Settings' }, h('a', { href: '/report', id: 'report-link' }, 'Report from your code'), h('a', { href: '/alerts', id: 'alerts-link' }, 'Alerts')),
       h('form', { class: 'filters', role: 'search', onsubmit: (ev) => ev.preventDefault() },
         h('p', {}, h('label', { for: 'filter' }, 'Status '), select),
         h('p', {}, h('label', { for: 'search' }, 'Name '), search))),
@@ -76,7 +78,7 @@ export function listView(root, { sub, onError }) {
     count.hidden = !local || !jobs.length;
     count.textContent = local ? `${shown.length} of the ${jobs.length} loaded jobs match${cursor ? ' (Load more to search further)' : ''}.` : '';
     empty.hidden = shown.length > 0;
-    if (!shown.length) empty.replaceChildren(...emptyState(sub, f, jobs.length));
+    if (!shown.length) empty.replaceChildren(...emptyState(f, jobs.length));
   };
 
   const remember = (list) => {
@@ -201,7 +203,7 @@ function row(j, key) {
     h('p', { class: 'times muted' }, 'Started ', when(j.started_at || j.timestamp), ' · last heard ', ago(j.updated_at || j.timestamp)));
 }
 
-function emptyState(sub, f, loaded) {
+function emptyState(f, loaded) {
   if (f.text || f.status === STALLED) {
     const what = f.status === STALLED ? 'stalled jobs' : 'jobs';
     return [h('p', {}, `No ${what}${f.text ? ' whose name contains the search' : ''} among the ${loaded} loaded.`)];
@@ -209,8 +211,7 @@ function emptyState(sub, f, loaded) {
   if (f.status) return [h('p', {}, `No ${LABEL[f.status].toLowerCase()} jobs.`)];
   return [
     h('h2', {}, 'No jobs yet'),
-    h('p', {}, 'Report your first job from your training script with the trainstatus CLI:'),
-    h('pre', { tabindex: '0' }, h('code', {}, `trainstatus send --request-id my-first-job --user-id ${sub} --status STARTED`)),
-    h('p', { class: 'muted' }, 'It shows up here within seconds; then send IN_PROGRESS with --progress, and SUCCESS or FAILED.'),
+    h('p', {}, 'Report your first job from your training code with a reporting token: ', h('a', { href: '/report' }, 'create one'), ', then use it in one of these ways. The job shows up here within seconds.'),
+    ...howTo(),
   ];
 }
