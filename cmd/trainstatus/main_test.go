@@ -40,9 +40,14 @@ type result struct {
 func cli(t *testing.T, fake *sqsfake.Fake, vars map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
+	// The config file is the test's own unless the test names one: never the developer's.
+	all := map[string]string{EnvConfigHome: t.TempDir()}
+	for k, v := range vars {
+		all[k] = v
+	}
 	code := run(context.Background(), &env{
 		args: args, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return vars[k] },
+		getenv: func(k string) string { return all[k] },
 		now:    func() time.Time { return now },
 		sqs:    func(context.Context) (sqsAPI, error) { return fake, nil },
 	})
