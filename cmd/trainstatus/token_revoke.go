@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	neturl "net/url"
+)
+
+func init() {
+	register(tokenCommands, "revoke", command{"revoke reporting tokens by id (see token list)", runTokenRevoke})
+}
+
+func runTokenRevoke(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "token revoke", "token revoke ID... [--api-url URL] [--id-token TOKEN]")
+	tf := addTokenFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("token revoke: want at least one token ID (see `%s token list`)", programName)
+	}
+	api, err := tf.open(e)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range pos {
+		err := api.do(ctx, http.MethodDelete, "/me/tokens/"+neturl.PathEscape(id), nil, nil)
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae) && ae.Code == http.StatusNotFound:
+			errs = append(errs, fmt.Errorf("token revoke %s: no such token of yours", id))
+		case err != nil:
+			errs = append(errs, fmt.Errorf("token revoke %s: %w", id, err))
+		default:
+			// The ingest function caches a token's owner for TOKEN_CACHE_TTL (30 s by default).
+			fmt.Fprintf(e.stdout, "revoked %s (refused everywhere within the ingest's token cache time, 30 s by default)\n", sanitize(id))
+		}
+	}
+	return errors.Join(errs...)
+}
