@@ -253,7 +253,8 @@ func (r *reporter) sleep(ctx context.Context, d time.Duration) bool {
 
 // close waits until every event is sent or timeout passes, stops the sender, and returns what
 // was not sent: nil when everything was.
-func (r *reporter) close(timeout time.Duration) error {
+// It gives up early when ctx ends.
+func (r *reporter) close(ctx context.Context, timeout time.Duration) error {
 	r.mu.Lock()
 	idle := r.idle
 	r.mu.Unlock()
@@ -262,6 +263,7 @@ func (r *reporter) close(timeout time.Duration) error {
 	select {
 	case <-idle:
 	case <-t.C:
+	case <-ctx.Done():
 	}
 	t.Stop()
 	r.cancel()

@@ -74,7 +74,8 @@ func runRun(_ context.Context, e *env, args []string) error {
 	rep := openReporter(e, *apiURL, spec)
 	code := spec.run(e, argv, rep)
 	if rep != nil {
-		if err := rep.close(spec.flushTimeout); err != nil {
+		// Not the command line's context: an interrupt went to the command, whose end is reported.
+		if err := rep.close(context.Background(), spec.flushTimeout); err != nil {
 			fmt.Fprintf(e.stderr, "%s: could not report job %s: %s\n", programName, spec.requestID, sanitize(err.Error()))
 		}
 	}
