@@ -15,7 +15,7 @@ var ErrConfig = errors.New("status-query: misconfigured")
 
 // config is what the function reads from its environment.
 type config struct {
-	statusTable, userTable string
+	statusTable, userTable, tokensTable string
 	// cursors signs page cursors with CURSOR_SECRET and accepts CURSOR_SECRET_PREVIOUS's too.
 	cursors     *ddb.CursorCodec
 	stallWindow time.Duration
@@ -32,7 +32,7 @@ func readConfig(getenv func(string) string, opts ...ddb.CursorOption) (config, e
 	for _, v := range []struct {
 		name string
 		dst  *string
-	}{{deploy.StatusTableVar.Name, &c.statusTable}, {deploy.UserTableVar.Name, &c.userTable}} {
+	}{{deploy.StatusTableVar.Name, &c.statusTable}, {deploy.UserTableVar.Name, &c.userTable}, {deploy.TokensTableVar.Name, &c.tokensTable}} {
 		if *v.dst = getenv(v.name); *v.dst == "" {
 			return c, fmt.Errorf("%w: %s must be set", ErrConfig, v.name)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 // Handler answers the HTTP API. It is plain Go over the two tables: main wires them to DynamoDB,
@@ -21,7 +22,9 @@ type Handler struct {
 	Jobs *ddb.Table[tables.StatusItem]
 	// Users is the user table, where the caller's preferences live.
 	Users *ddb.Table[tables.UserItem]
-	Log   *slog.Logger
+	// Tokens are the caller's reporting tokens (the tokens table, counted on the user record).
+	Tokens *tokenstore.Store
+	Log    *slog.Logger
 	// Budget bounds the DynamoDB call (and the Lambda deadline, if sooner).
 	Budget time.Duration
 	// StallWindow is how long a job that is not final may be silent before it is shown as stalled.
@@ -96,6 +99,12 @@ func (h *Handler) serve(ctx context.Context, r *request) events.APIGatewayV2HTTP
 		return h.getPreferences(callCtx, r)
 	case routePutPreferences:
 		return h.putPreferences(callCtx, r)
+	case routeListTokens:
+		return h.listTokens(callCtx, r)
+	case routeCreateToken:
+		return h.createToken(callCtx, r)
+	case routeDeleteToken:
+		return h.deleteToken(callCtx, r, id)
 	}
 	return r.internalError(fmt.Errorf("route %v has no handler", rt))
 }

@@ -21,6 +21,8 @@ type UserItem struct {
 	Timestamp string `dynamodbav:"timestamp"`
 	// EmailNotifications is the user's choice to be e-mailed when a job ends; absent means yes.
 	EmailNotifications *bool `dynamodbav:"email_notifications,omitempty"`
+	// TokenCount is how many reporting tokens the user holds (see AttrTokenCount).
+	TokenCount int64 `dynamodbav:"token_count,omitempty"`
 }
 
 // WantsEmail reports whether the user wants an email when a job ends (the default).
