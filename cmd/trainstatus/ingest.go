@@ -11,21 +11,20 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
-// The ingest endpoint's contract (BRIEF "Ingest endpoint"): POST /v1/events with a reporting
-// token, one event or {"events": [...]} of 1..100.
-const (
-	ingestPath     = "/v1/events"
-	maxIngestBatch = 100
-)
+// The ingest endpoint (deploy.IngestRoute): POST with a reporting token, {"events": [...]} of
+// 1..statusapi.MaxIngestEvents events; its answer says each event's fate.
+var ingestPath = deploy.IngestRoute.Path
 
-// Per-event fates in the ingest answer.
 const (
-	fateAccepted = "accepted"
-	fateRefused  = "refused"
-	fateRetry    = "retry"
+	maxIngestBatch = statusapi.MaxIngestEvents
+	fateAccepted   = statusapi.IngestAccepted
+	fateRefused    = statusapi.IngestRefused
+	fateRetry      = statusapi.IngestRetry
 )
 
 // ingestClient sends events to the ingest endpoint as the reporting token's owner.
@@ -37,22 +36,6 @@ type ingestClient struct {
 
 func newIngestClient(c clientConfig, timeout time.Duration) *ingestClient {
 	return &ingestClient{client: &http.Client{Timeout: timeout}, url: c.APIURL + ingestPath, token: c.Token}
-}
-
-// ingestResult is one event's fate in a 200 or 503 answer.
-type ingestResult struct {
-	Index     int    `json:"index"`
-	RequestID string `json:"request_id"`
-	Status    string `json:"status"`
-	Field     string `json:"field,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-}
-
-// ingestAnswer is the body of a 200 or 503 answer.
-type ingestAnswer struct {
-	Accepted int            `json:"accepted"`
-	Refused  int            `json:"refused"`
-	Results  []ingestResult `json:"results"`
 }
 
 // ingestError is an answer that says nothing per event: the whole request failed.
@@ -79,8 +62,8 @@ func (e *ingestError) Is(target error) bool {
 // post sends bodies (1..maxIngestBatch events) as one request. It returns each event's fate
 // (index-aligned with bodies) and, for a 503 that names events to resend, how long to wait; or
 // an *ingestError when the request as a whole failed.
-func (c *ingestClient) post(ctx context.Context, bodies []json.RawMessage) ([]ingestResult, time.Duration, error) {
-	payload, err := json.Marshal(map[string][]json.RawMessage{"events": bodies})
+func (c *ingestClient) post(ctx context.Context, bodies []json.RawMessage) ([]statusapi.IngestResult, time.Duration, error) {
+	payload, err := json.Marshal(statusapi.EventBatch{Events: bodies})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -100,7 +83,7 @@ func (c *ingestClient) post(ctx context.Context, bodies []json.RawMessage) ([]in
 		return nil, 0, &ingestError{Message: "reading the answer: " + sanitize(err.Error())}
 	}
 	wait := retryAfter(resp.Header.Get("Retry-After"))
-	var a ingestAnswer
+	var a statusapi.IngestResponse
 	perEvent := (resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusServiceUnavailable) &&
 		json.Unmarshal(b, &a) == nil && len(a.Results) == len(bodies)
 	if !perEvent {
@@ -110,7 +93,7 @@ func (c *ingestClient) post(ctx context.Context, bodies []json.RawMessage) ([]in
 		}
 		return nil, 0, &ingestError{Status: resp.StatusCode, Message: msg, RetryAfter: wait}
 	}
-	out := make([]ingestResult, len(bodies))
+	out := make([]statusapi.IngestResult, len(bodies))
 	for _, r := range a.Results {
 		if r.Index < 0 || r.Index >= len(bodies) {
 			return nil, 0, &ingestError{Status: resp.StatusCode, Message: "unexpected answer: result index " + strconv.Itoa(r.Index)}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -86,11 +87,11 @@ func (f *ingestFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 		return
 	}
-	var a ingestAnswer
+	var a statusapi.IngestResponse
 	var accepted []trainevent.Event
 	for i, raw := range body.Events {
 		ev, err := trainevent.ParseOwned(raw, sub)
-		res := ingestResult{Index: i, RequestID: ev.RequestID, Status: fateAccepted}
+		res := statusapi.IngestResult{Index: i, RequestID: ev.RequestID, Status: fateAccepted}
 		var fe *trainevent.FieldError
 		switch {
 		case ft == faultRefuse:

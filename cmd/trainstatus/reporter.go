@@ -11,6 +11,7 @@ import (
 
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/retry"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -155,7 +156,7 @@ func (r *reporter) send(ctx context.Context, batch []trainevent.Event) (wait tim
 		bodies = append(bodies, b)
 		events = append(events, e)
 	}
-	var results []ingestResult
+	var results []statusapi.IngestResult
 	var err error
 	if len(bodies) > 0 {
 		results, wait, err = r.ingest.post(ctx, bodies)

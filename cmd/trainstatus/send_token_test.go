@@ -29,8 +29,8 @@ func TestSendWithToken(t *testing.T) {
 		check      func(t *testing.T, evs []trainevent.Event)
 	}{
 		{name: "token from the environment: the endpoint, as its owner, with name and stall window",
-			vars: map[string]string{EnvReportingToken: testToken},
-			args: []string{"--request-id", "j-1", "--status", "started", "--name", "resnet50 lr=0.1", "--stall-after", "2h"},
+			vars:       map[string]string{EnvReportingToken: testToken},
+			args:       []string{"--request-id", "j-1", "--status", "started", "--name", "resnet50 lr=0.1", "--stall-after", "2h"},
 			wantStdout: "accepted j-1 STARTED\n",
 			check: func(t *testing.T, evs []trainevent.Event) {
 				if len(evs) != 1 || evs[0].UserID != sub || evs[0].Name != "resnet50 lr=0.1" || evs[0].StallAfter != 2*time.Hour || evs[0].Status != job.Started {

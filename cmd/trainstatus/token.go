@@ -18,15 +18,6 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	return dispatch(ctx, e, tokenCommands, programName+" token", args)
 }
 
-// tokenInfo is a reporting token as the API lists it: never its secret.
-type tokenInfo struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	Prefix     string `json:"prefix"`
-	CreatedAt  string `json:"created_at"`
-	LastUsedAt string `json:"last_used_at,omitempty"`
-}
-
 // tokenFlags are the flags every token subcommand has.
 type tokenFlags struct{ api, idToken *string }
 

@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
+	"github.com/trainstatus/trainstatus/pkg/token"
 )
 
 func init() {
@@ -21,15 +25,15 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("token create: want one NAME (e.g. lab-gpu-3), got %d arguments", len(pos))
 	}
+	if err := token.CheckName(pos[0]); err != nil {
+		return usagef("token create: %v", err)
+	}
 	api, err := tf.open(e)
 	if err != nil {
 		return err
 	}
-	var created struct {
-		Token  tokenInfo `json:"token"`
-		Secret string    `json:"secret"`
-	}
-	if err := api.do(ctx, http.MethodPost, "/me/tokens", map[string]string{"name": pos[0]}, &created); err != nil {
+	var created statusapi.CreatedToken
+	if err := api.do(ctx, http.MethodPost, deploy.CreateTokenRoute.Path, statusapi.TokenCreate{Name: pos[0]}, &created); err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
 	if err := checkReportingToken(created.Secret); err != nil {

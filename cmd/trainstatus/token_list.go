@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"text/tabwriter"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
 func init() {
@@ -27,10 +30,8 @@ func runTokenList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var list struct {
-		Tokens []tokenInfo `json:"tokens"`
-	}
-	if err := api.do(ctx, http.MethodGet, "/me/tokens", nil, &list); err != nil {
+	var list statusapi.TokenList
+	if err := api.do(ctx, http.MethodGet, deploy.ListTokensRoute.Path, nil, &list); err != nil {
 		return fmt.Errorf("token list: %w", err)
 	}
 	if *asJSON {

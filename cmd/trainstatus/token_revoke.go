@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
+	"strings"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
 func init() {
@@ -28,7 +31,8 @@ func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 	}
 	var errs []error
 	for _, id := range pos {
-		err := api.do(ctx, http.MethodDelete, "/me/tokens/"+neturl.PathEscape(id), nil, nil)
+		path := strings.Replace(deploy.DeleteTokenRoute.Path, "{"+deploy.PathTokenID+"}", neturl.PathEscape(id), 1)
+		err := api.do(ctx, http.MethodDelete, path, nil, nil)
 		var ae *apiError
 		switch {
 		case errors.As(err, &ae) && ae.Code == http.StatusNotFound:
@@ -36,8 +40,9 @@ func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("token revoke %s: %w", id, err))
 		default:
-			// The ingest function caches a token's owner for TOKEN_CACHE_TTL (30 s by default).
-			fmt.Fprintf(e.stdout, "revoked %s (refused everywhere within the ingest's token cache time, 30 s by default)\n", sanitize(id))
+			// The ingest function caches a token's owner for TOKEN_CACHE_TTL.
+			fmt.Fprintf(e.stdout, "revoked %s (refused everywhere within the ingest function's %s, %s by default)\n",
+				sanitize(id), deploy.TokenCacheTTLVar.Name, deploy.TokenCacheTTLVar.Default)
 		}
 	}
 	return errors.Join(errs...)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
 const testIDToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
@@ -18,7 +20,7 @@ const testIDToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
 // tokensFake is status-query's /me/tokens routes of the BRIEF contract for one user.
 type tokensFake struct {
 	mu     sync.Mutex
-	tokens []tokenInfo
+	tokens []statusapi.Token
 	next   int
 }
 
@@ -48,8 +50,8 @@ func (f *tokensFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.next++
-		t := tokenInfo{ID: strings.Repeat("ab", 7) + string(rune('0'+f.next)) + "0", Name: body.Name, Prefix: "tsk_abcd", CreatedAt: "2026-11-24T10:00:05.000000Z"}
-		f.tokens = append([]tokenInfo{t}, f.tokens...)
+		t := statusapi.Token{ID: strings.Repeat("ab", 7) + string(rune('0'+f.next)) + "0", Name: body.Name, Prefix: "tsk_abcd", CreatedAt: "2026-11-24T10:00:05.000000Z"}
+		f.tokens = append([]statusapi.Token{t}, f.tokens...)
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(map[string]any{"token": t, "secret": testToken})
 	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/me/tokens/"):
@@ -96,8 +98,8 @@ func TestTokenCommands(t *testing.T) {
 		{name: "revoke", args: []string{"token", "revoke", "ababababababab10"}, wantIn: []string{"revoked ababababababab10"}},
 		{name: "revoke an unknown id", args: []string{"token", "revoke", "ababababababab10"}, wantCode: 1,
 			wantStderr: "token revoke ababababababab10: no such token of yours"},
-		{name: "a bad name is the API's 400", args: []string{"token", "create", strings.Repeat("n", 65)}, wantCode: 1,
-			wantStderr: "400 Bad Request: invalid_name: a name is 1-64 characters"},
+		{name: "a bad name is refused before the API is asked", args: []string{"token", "create", strings.Repeat("n", 65)}, wantCode: 2,
+			wantStderr: "token create: a token's name must be 1 to 64 characters"},
 		{name: "an expired ID token", vars: map[string]string{EnvAPIURL: srv.URL, EnvIDToken: "eyJ.x.y", EnvConfigHome: home},
 			args: []string{"token", "list"}, wantCode: 1, wantStderr: "401 Unauthorized: the API refused the ID token"},
 		{name: "a reporting token is not an ID token", vars: map[string]string{EnvAPIURL: srv.URL, EnvIDToken: testToken, EnvConfigHome: home},

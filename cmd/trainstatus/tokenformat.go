@@ -3,29 +3,22 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/trainstatus/trainstatus/pkg/token"
 )
 
-// The reporting token's form (BRIEF "Reporting tokens"): "tsk_" and 32 characters of lower-case
-// base32 without padding (20 random bytes). The CLI checks only the form, so that a token pasted
-// with a missing character, or an ID token in its place, is refused before anything is sent.
-const (
-	reportingTokenPrefix = "tsk_"
-	reportingTokenLen    = len(reportingTokenPrefix) + 32
-)
+// reportingTokenPrefix starts every reporting token.
+const reportingTokenPrefix = token.Prefix
 
-// checkReportingToken refuses a value that is not a reporting token, saying what it looks like
-// instead; it never quotes the value (a secret).
+// checkReportingToken refuses a value that has not the form of a reporting token (pkg/token's
+// rule), saying what it looks like instead, so that a token pasted with a missing character, or
+// an ID token in its place, is refused before anything is sent. It never quotes the value.
 func checkReportingToken(s string) error {
-	switch {
-	case strings.Count(s, ".") == 2 && strings.HasPrefix(s, "eyJ"):
+	if strings.Count(s, ".") == 2 && strings.HasPrefix(s, "eyJ") {
 		return fmt.Errorf("the reporting token is a JWT (an ID token?): a reporting token starts with %q; create one with `%s token create NAME`", reportingTokenPrefix, programName)
-	case !strings.HasPrefix(s, reportingTokenPrefix) || len(s) != reportingTokenLen:
-		return fmt.Errorf("the reporting token is not one: want %q and 32 characters (%d in all), got %d characters", reportingTokenPrefix, reportingTokenLen, len(s))
 	}
-	for _, c := range s[len(reportingTokenPrefix):] {
-		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
-			return fmt.Errorf("the reporting token is not one: after %q only a-z and 2-7 may follow", reportingTokenPrefix)
-		}
+	if _, err := token.Parse(s); err != nil {
+		return fmt.Errorf("the reporting token is not one: want %q and 32 characters of a-z and 2-7 (%d in all), got %d characters", reportingTokenPrefix, token.SecretLen, len(s))
 	}
 	return nil
 }
