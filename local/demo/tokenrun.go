@@ -26,6 +26,10 @@ var (
 	failRunShell  = `echo "epoch 1/2 10%"; echo "Traceback (most recent call last):" >&2; echo "RuntimeError: CUDA out of memory" >&2; exit 3`
 	failRunStatus = 3
 	failRunTail   = "Traceback (most recent call last):\nRuntimeError: CUDA out of memory"
+	// killRunShell dies of SIGKILL, as the kernel's OOM killer ends a job: 128+9, like a shell.
+	killRunName   = "fine-tune bert, OOM-killed (trainstatus run)"
+	killRunShell  = `echo "loading shard 7" >&2; kill -KILL $$`
+	killRunStatus = 128 + 9
 )
 
 // reportingLine is the line run writes on stderr when it starts: it names the job.
@@ -63,6 +67,17 @@ func (d *demo) runWithToken(ctx context.Context, c cli, token string, owner cogn
 		return tokenJob{}, err
 	}
 	d.check(fmt.Sprintf("a failing command through `trainstatus run`: exit status %d kept, FAILED with its stderr tail", failRunStatus), bad.err, bad.detail)
+
+	killed, err := d.runReported(ctx, r, owner, killRunName, killRunShell, killRunStatus, func(j statusapi.Job) error {
+		if j.Status != job.Failed || !strings.HasPrefix(j.Error, "killed by signal SIGKILL after ") || !strings.HasSuffix(j.Error, "\nloading shard 7") {
+			return errors.New("want FAILED, killed by signal SIGKILL, with its stderr tail")
+		}
+		return nil
+	})
+	if err != nil {
+		return tokenJob{}, err
+	}
+	d.check(fmt.Sprintf("a command killed by SIGKILL: status %d, as a shell says, FAILED \"killed by signal SIGKILL\"", killRunStatus), killed.err, killed.detail)
 	return tokenJob{id: ok.id, etag: ok.etag}, nil
 }
 
