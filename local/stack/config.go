@@ -30,9 +30,13 @@ type Config struct {
 	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
 	DynamoDBEndpoint string
 
-	StatusTable  string
-	UserTable    string
-	CursorSecret string
+	StatusTable string
+	UserTable   string
+	// TokensTable and RateLimitTable default to UserTable's name with "-tokens" and
+	// "-rate-limits", so a test that names its user table names all three.
+	TokensTable    string
+	RateLimitTable string
+	CursorSecret   string
 	// CursorSecretPrevious is the cursor key before a rotation ("" for none).
 	CursorSecretPrevious string
 	// Sender is status-notifier's From address (NOTIFICATION_SENDER).
@@ -110,6 +114,8 @@ func (c Config) fill(root string) Config {
 	set(&c.SESAddr, d.SESAddr)
 	set(&c.StatusTable, d.StatusTable)
 	set(&c.UserTable, d.UserTable)
+	set(&c.TokensTable, c.UserTable+"-tokens")
+	set(&c.RateLimitTable, c.UserTable+"-rate-limits")
 	set(&c.CursorSecret, d.CursorSecret)
 	set(&c.Sender, d.Sender)
 	set(&c.LogLevel, d.LogLevel)

@@ -19,6 +19,9 @@ func Functions(cfg Config, s State) []invoke.Function {
 		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
 		deploy.NotificationSender: cfg.Sender,
 		deploy.TrackerPageURL:     s.HTTPEndpoint,
+		deploy.TokensTableName:    s.TokensTable,
+		deploy.RateLimitTableName: s.RateLimitTable,
+		deploy.EventsQueueURL:     s.QueueURL,
 	}
 	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
 	return withEnv(functions(cfg, ep, resources), cfg.FunctionEnv)
@@ -78,7 +81,7 @@ func (c Config) concurrency(name string) int {
 	switch name {
 	case deploy.StatusUpdater:
 		return c.UpdaterConcurrency
-	case deploy.StatusQuery:
+	case deploy.StatusQuery, deploy.Ingest:
 		return c.QueryConcurrency
 	}
 	return 1

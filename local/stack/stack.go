@@ -63,7 +63,8 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err != nil {
 		return nil, err
 	}
-	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
+	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable,
+		TokensTable: cfg.TokensTable, RateLimitTable: cfg.RateLimitTable}
 	log.Info("starting local stack")
 
 	// The Invoke API's address first: cognito-local's trigger needs it.
@@ -100,6 +101,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		return nil, err
 	}
 	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
+	s.State.APIURL = s.State.HTTPEndpoint
 
 	// Lambda: the emulators behind the Invoke API.
 	router, err := invoke.StartRouter(ctx, log, tools.RIE, Functions(cfg, s.State))
@@ -151,6 +153,9 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		}
 		s.State.User = &u
 		log.Info("user signed up and logged in", "email", u.Email)
+		if s.State.ReportingToken, err = reportingToken(ctx, s.State, u.Sub); err != nil {
+			return nil, err
+		}
 	}
 
 	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint)}, router.Addrs()...)

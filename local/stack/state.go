@@ -33,6 +33,13 @@ type State struct {
 	CognitoDir         string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
 	StatusTable        string `json:"status_table"`
 	UserTable          string `json:"user_table"`
+	TokensTable        string `json:"tokens_table"`
+	RateLimitTable     string `json:"rate_limit_table"`
+	// APIURL is the HTTP API's base URL (HTTPEndpoint), the CLI's TRAINSTATUS_API_URL.
+	APIURL string `json:"api_url"`
+	// ReportingToken is a reporting token (tsk_...) of User's, made at start: the CLI's
+	// TRAINSTATUS_REPORTING_TOKEN for POST /v1/events.
+	ReportingToken string `json:"reporting_token,omitempty"`
 	// User is Config.User, signed up and logged in (tokens valid for a day).
 	User *cognito.User `json:"user,omitempty"`
 	// Addrs are every address the stack listens on (its own and its children's).
