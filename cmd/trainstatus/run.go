@@ -186,6 +186,11 @@ func (s *runSpec) event(status job.Status, msg, errText string) trainevent.Event
 func (s *runSpec) report(status job.Status, msg, errText string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.reportLocked(status, msg, errText)
+}
+
+// reportLocked is report with s.mu held.
+func (s *runSpec) reportLocked(status job.Status, msg, errText string) {
 	if s.reporter != nil {
 		s.reporter.add(s.event(status, msg, errText))
 	}
@@ -198,15 +203,12 @@ func (s *runSpec) onLine(line string) {
 		return
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	changed := s.pct == nil || *s.pct != pct
 	s.pct, s.msg = &pct, msg
-	due := changed && (s.sentPct.IsZero() || s.now().Sub(s.sentPct) >= minProgressInterval)
-	if due {
+	if changed && (s.sentPct.IsZero() || s.now().Sub(s.sentPct) >= minProgressInterval) {
 		s.sentPct = s.now()
-	}
-	s.mu.Unlock()
-	if due {
-		s.report(job.InProgress, msg, "")
+		s.reportLocked(job.InProgress, msg, "")
 	}
 }
 
@@ -229,7 +231,12 @@ func (s *runSpec) run(e *env, argv []string, rep *reporter) int {
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)
 	start := s.now()
+	host, _ := os.Hostname()
+	// STARTED is queued before the command's first line of output can be read (onLine waits
+	// for s.mu): a progress report never precedes it.
+	s.mu.Lock()
 	if err := cmd.Start(); err != nil {
+		s.mu.Unlock()
 		code := exitNotExecutable
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			code = exitNotFound
@@ -238,8 +245,8 @@ func (s *runSpec) run(e *env, argv []string, rep *reporter) int {
 		s.report(job.Failed, "", cutUTF8("could not start: "+stripEscapes(err.Error()), trainevent.MaxErrorLen))
 		return code
 	}
-	host, _ := os.Hostname()
-	s.report(job.Started, cutUTF8(fmt.Sprintf("running on %s (pid %d)", oneLine(host, 100), cmd.Process.Pid), trainevent.MaxMessageLen), "")
+	s.reportLocked(job.Started, cutUTF8(fmt.Sprintf("running on %s (pid %d)", oneLine(host, 100), cmd.Process.Pid), trainevent.MaxMessageLen), "")
+	s.mu.Unlock()
 
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
