@@ -51,7 +51,7 @@ func TestRun(t *testing.T) {
 			t.Fatalf("Run: %v\n%s", err, out.String())
 		}
 		s := out.String()
-		if n := strings.Count(s, "\n  ok    "); n != 19 || strings.Contains(s, "FAIL") || !strings.Contains(s, "demo passed") {
+		if n := strings.Count(s, "\n  ok    "); n != 19 || strings.Contains(s, "  FAIL  ") || !strings.Contains(s, "demo passed") {
 			t.Errorf("%d checks passed, want 19 and no failure:\n%s", n, s)
 		}
 		// Not a terminal: watch writes one line per change, in order, ending with SUCCESS.
