@@ -1,9 +1,11 @@
 package demo
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -28,6 +30,9 @@ const (
 type cli struct {
 	bin string
 	env []string
+	// onReady, when set, is called by output once the command's first line of stdout is read,
+	// with the process: a test's way to signal it once it is ready.
+	onReady func(*os.Process) error
 }
 
 // newCLI is the CLI of the user whose ID token is given, with no reporting token: its send uses
@@ -88,7 +93,31 @@ func (c cli) run(ctx context.Context, args ...string) (string, error) {
 func (c cli) output(ctx context.Context, args ...string) (stdout, stderr string, err error) {
 	var out, errOut bytes.Buffer
 	cmd := c.command(ctx, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err = cmd.Run()
+	cmd.Stderr = &errOut
+	if c.onReady == nil {
+		cmd.Stdout = &out
+		err = cmd.Run()
+		return out.String(), errOut.String(), err
+	}
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", "", err
+	}
+	line, rerr := bufio.NewReader(pipe).ReadString('\n')
+	out.WriteString(line)
+	if rerr == nil {
+		rerr = c.onReady(cmd.Process)
+	}
+	if rerr != nil {
+		cmd.Process.Kill()
+	}
+	io.Copy(&out, pipe)
+	err = cmd.Wait()
+	if rerr != nil {
+		return out.String(), errOut.String(), fmt.Errorf("waiting for the command to be ready: %w", rerr)
+	}
 	return out.String(), errOut.String(), err
 }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/trainstatus/trainstatus/local/cognito"
@@ -30,6 +32,11 @@ var (
 	killRunName   = "fine-tune bert, OOM-killed (trainstatus run)"
 	killRunShell  = `echo "loading shard 7" >&2; kill -KILL $$`
 	killRunStatus = 128 + 9
+	// termRunShell waits to be cancelled, as a pre-empted job is: SIGTERM to `trainstatus run`
+	// (what a scheduler sends) is forwarded to it. exec: the shell becomes sleep, which dies of it.
+	termRunName   = "fine-tune bert, pre-empted (trainstatus run)"
+	termRunShell  = `echo ready; exec sleep 600`
+	termRunStatus = 128 + 15
 )
 
 // reportingLine is the line run writes on stderr when it starts: it names the job.
@@ -78,6 +85,18 @@ func (d *demo) runWithToken(ctx context.Context, c cli, token string, owner cogn
 		return tokenJob{}, err
 	}
 	d.check(fmt.Sprintf("a command killed by SIGKILL: status %d, as a shell says, FAILED \"killed by signal SIGKILL\"", killRunStatus), killed.err, killed.detail)
+
+	r.onReady = func(p *os.Process) error { return p.Signal(syscall.SIGTERM) }
+	term, err := d.runReported(ctx, r, owner, termRunName, termRunShell, termRunStatus, func(j statusapi.Job) error {
+		if j.Status != job.Failed || !strings.HasPrefix(j.Error, "killed by signal SIGTERM after ") {
+			return errors.New("want FAILED, killed by signal SIGTERM")
+		}
+		return nil
+	})
+	if err != nil {
+		return tokenJob{}, err
+	}
+	d.check(fmt.Sprintf("SIGTERM to `trainstatus run` (a scheduler's cancel) is forwarded: status %d, FAILED \"killed by signal SIGTERM\"", termRunStatus), term.err, term.detail)
 	return tokenJob{id: ok.id, etag: ok.etag}, nil
 }
 
