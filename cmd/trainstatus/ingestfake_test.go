@@ -39,6 +39,8 @@ type ingestFake struct {
 	calls  int
 	// onEvent, when set, sees each accepted event (outside the lock).
 	onEvent func(trainevent.Event)
+	// arrived and hold, when set: the first request signals arrived, then waits for hold to close.
+	arrived, hold chan struct{}
 }
 
 func newIngestFake(t *testing.T, script ...fault) (*ingestFake, *httptest.Server) {
@@ -68,6 +70,13 @@ func (f *ingestFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls++
+	first := f.calls == 1
+	f.mu.Unlock()
+	if first && f.hold != nil {
+		close(f.arrived)
+		<-f.hold
+	}
+	f.mu.Lock()
 	var ft fault
 	if len(f.script) > 0 {
 		ft, f.script = f.script[0], f.script[1:]

@@ -59,6 +59,9 @@ func failureText(how, stderr string, maxLen int) string {
 			break
 		}
 		if len(l)+1 > budget {
+			if len(body) > 0 { // an older line: left out rather than cut
+				break
+			}
 			l = tailUTF8(l, budget-len("…")-1)
 			if l == "" {
 				break
