@@ -8,7 +8,7 @@ import (
 )
 
 // withPage puts the tracker page (package web) at the root of the HTTP API's origin, as the
-// CloudFront distribution does in AWS: the API's paths (/status…, /me/…, /v1/…) go to the API, every
+// CloudFront distribution does in AWS: the API's paths (/status…, /me/…) go to the API, every
 // other path to the page, whose /config.json names this stack's user pool and cognito-local.
 //
 // The page calls cognito-local directly, on its own port: cognito-local answers CORS preflights
@@ -35,7 +35,7 @@ func PageConfig(s State) web.Config {
 }
 
 func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/status", "/me", "/v1"} {
+	for _, prefix := range []string{"/status", "/me"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}
