@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/retry"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
@@ -40,6 +41,10 @@ const (
 	exitNotFound      = 127
 	exitNotExecutable = 126
 )
+
+// defaultStallWindow is the deployment's default stall window (status-query's STALL_WINDOW),
+// which a job without --stall-after gets.
+var defaultStallWindow, _ = time.ParseDuration(deploy.StallWindowVar.Default)
 
 // sendPolicy spaces the background sender's attempts after a failure.
 var sendPolicy = retry.Policy{Base: 500 * time.Millisecond, Max: 30 * time.Second}
@@ -72,7 +77,7 @@ func runRun(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	rep := openReporter(e, *apiURL, spec)
-	code := spec.run(e, argv, rep)
+	code := spec.run(e, argv)
 	if rep != nil {
 		// Not the command line's context: an interrupt went to the command, whose end is reported.
 		if err := rep.close(context.Background(), spec.flushTimeout); err != nil {
@@ -118,6 +123,8 @@ func newRunSpec(e *env, f runFlags, argv []string) (*runSpec, error) {
 		return nil, usagef("run: --flush-timeout must be positive")
 	case f.stallAfter != 0 && f.heartbeat >= f.stallAfter:
 		return nil, usagef("run: --heartbeat (%s) must be shorter than --stall-after (%s), or the job looks stalled between two", f.heartbeat, f.stallAfter)
+	case f.stallAfter == 0 && f.heartbeat >= defaultStallWindow:
+		return nil, usagef("run: --heartbeat (%s) must be shorter than the default stall window (%s), or give a longer --stall-after", f.heartbeat, defaultStallWindow)
 	}
 	if f.progress != "" {
 		re, err := compileProgress(f.progress)
@@ -213,7 +220,7 @@ func (s *runSpec) onLine(line string) {
 }
 
 // run runs the command to its end, reporting it, and returns its exit status.
-func (s *runSpec) run(e *env, argv []string, rep *reporter) int {
+func (s *runSpec) run(e *env, argv []string) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), EnvJobID+"="+s.requestID) // a reporter inside continues this job
 	cmd.Stdin = e.stdin

@@ -129,6 +129,8 @@ func TestRun(t *testing.T) {
 			wantCode: 2, wantStderr: []string{"name: must not contain control characters"}},
 		{name: "a heartbeat longer than the stall window is refused", flags: []string{"--stall-after", "2m", "--heartbeat", "5m"}, mode: []string{"exit", "0"},
 			wantCode: 2, wantStderr: []string{"--heartbeat (5m0s) must be shorter than --stall-after (2m0s)"}},
+		{name: "a heartbeat longer than the default stall window is refused", flags: []string{"--heartbeat", "20m"}, mode: []string{"exit", "0"},
+			wantCode: 2, wantStderr: []string{"--heartbeat (20m0s) must be shorter than the default stall window (15m0s)"}},
 		{name: "a pattern without a group is refused", flags: []string{"--progress-regex", `\d+%`}, mode: []string{"exit", "0"},
 			wantCode: 2, wantStderr: []string{"has no capture group"}},
 		{name: "a bad job id is refused", flags: []string{"--job-id", "a b"}, mode: []string{"exit", "0"},
