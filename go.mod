@@ -1,6 +1,6 @@
 module github.com/trainstatus/trainstatus
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/MicahParks/keyfunc/v3 v3.9.2
@@ -19,6 +19,8 @@ require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	golang.org/x/sys v0.50.0
+	golang.org/x/term v0.48.0
 	golang.org/x/time v0.15.0
 )
 

@@ -55,6 +55,12 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// exitCode is a status to exit with whose reason was said already, or that is not the CLI's to
+// say: the wrapped command's own status, returned by run.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
+
 // exit status
 const (
 	exitOK      = 0
@@ -66,9 +72,12 @@ const (
 func run(ctx context.Context, e *env) int {
 	err := dispatch(ctx, e, commands, programName, e.args)
 	var ue *usageError
+	var ec exitCode
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ec):
+		return int(ec)
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):

@@ -1,17 +1,25 @@
-// Command trainstatus reports training-job progress to the training-events queue and looks
-// after the dead-letter queue.
+// Command trainstatus reports training jobs to trainstatus, follows them, manages the user's
+// reporting tokens and looks after the dead-letter queue.
 //
-//	trainstatus send --request-id ID --user-id SUB --status STATUS [--progress P] [--message M]
-//	                 [--error E] [--seq N] [--time RFC3339] [--queue-url URL]
+//	trainstatus run [--name NAME] [--job-id ID] [--heartbeat 60s] [--progress-regex RE]
+//	                [--stall-after D] [--flush-timeout 5s] -- COMMAND ARGS...
+//	trainstatus send --request-id ID --status STATUS [--user-id SUB] [--progress P] [--message M]
+//	                 [--error E] [--name N] [--stall-after D] [--seq N] [--time RFC3339] [--queue-url URL]
+//	trainstatus login [--api-url URL]                  (the token from stdin, or a prompt without echo)
+//	trainstatus token create NAME [--save] | token list [--json] | token revoke ID...
+//	trainstatus watch REQUEST_ID [--api-url URL] [--id-token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]
 //	trainstatus send-file [--queue-url URL] FILE        (JSON Lines, one event a line; - is stdin)
 //	trainstatus dlq list [--dlq-url URL] [--json]
 //	trainstatus dlq redrive [--dlq-url URL] [--queue-url URL] (--all | ID...)
-//	trainstatus watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]
 //
-// The queue URL defaults to $TRAINING_EVENTS_QUEUE_URL, the dead-letter queue URL to
-// $DEAD_LETTER_QUEUE_URL, the API URL and token of watch to $TRAINSTATUS_API_URL and
-// $TRAINSTATUS_TOKEN. AWS settings come from the usual places (environment, shared config,
-// instance role); AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS point it at a local emulator.
+// Two doors lead in. A reporting token (tsk_..., $TRAINSTATUS_REPORTING_TOKEN or the config file
+// that login writes) reports as its owner through the API's POST /v1/events: run and send use it.
+// The SQS door (--queue-url, or $TRAINING_EVENTS_QUEUE_URL when no token is configured, with AWS
+// credentials the queue's policy allows) is for the platform's own senders; send-file and dlq use
+// it. watch and token act as the signed-in user, with a Cognito ID token ($TRAINSTATUS_ID_TOKEN).
+// names.go lists the variables; config.go the config file. AWS settings come from the usual
+// places (environment, shared config, instance role); AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS
+// point it at a local emulator.
 //
 // The event format (what send and send-file accept) is documented in events/README.md. watch
 // reads the HTTP API's job (pkg/statusapi) and shows its progress, its running time, and the
@@ -22,7 +30,8 @@
 // The CLI links no DynamoDB package (deps_test.go checks it): a training job that installs it
 // gets the SQS client only.
 //
-// Exit status: 0 done, 1 failed (nothing or not everything was done; see stderr), 2 bad usage.
+// Exit status: 0 done, 1 failed (nothing or not everything was done; see stderr), 2 bad usage;
+// run exits with its command's status.
 //
 // Each subcommand lives in its own file and registers itself in commands (see command.go).
 package main

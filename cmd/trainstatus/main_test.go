@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,10 +40,26 @@ type result struct {
 // cli runs the command line against fake with the given environment variables.
 func cli(t *testing.T, fake *sqsfake.Fake, vars map[string]string, stdin string, args ...string) result {
 	t.Helper()
+	return cliWith(t, fake, vars, strings.NewReader(stdin), args...)
+}
+
+// cliWithStdin runs the command line with stdin, and no SQS.
+func cliWithStdin(t *testing.T, vars map[string]string, stdin io.Reader, args ...string) result {
+	t.Helper()
+	return cliWith(t, nil, vars, stdin, args...)
+}
+
+func cliWith(t *testing.T, fake *sqsfake.Fake, vars map[string]string, stdin io.Reader, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
+	// The config file is the test's own unless the test names one: never the developer's.
+	all := map[string]string{EnvConfigHome: t.TempDir()}
+	for k, v := range vars {
+		all[k] = v
+	}
 	code := run(context.Background(), &env{
-		args: args, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return vars[k] },
+		args: args, stdin: stdin, stdout: &out, stderr: &errOut,
+		getenv: func(k string) string { return all[k] },
 		now:    func() time.Time { return now },
 		sqs:    func(context.Context) (sqsAPI, error) { return fake, nil },
 	})

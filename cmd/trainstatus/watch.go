@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	neturl "net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -16,20 +15,15 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
 
-// The environment variables watch reads when its flags are not given.
-const (
-	EnvAPIURL = "TRAINSTATUS_API_URL"
-	EnvToken  = "TRAINSTATUS_TOKEN"
-)
-
 func init() {
 	register(commands, "watch", command{"follow a job through the HTTP API with a progress bar until it ends", runWatch})
 }
 
 func runWatch(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "watch", "watch REQUEST_ID [--api-url URL] [--token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]")
+	fs := newFlags(e, "watch", "watch REQUEST_ID [--api-url URL] [--id-token TOKEN] [--interval 1s] [--wait 30s] [--timeout 0]")
 	api := fs.String("api-url", "", "the HTTP API's base URL (default $"+EnvAPIURL+")")
-	token := fs.String("token", "", "a Cognito ID or access token (default $"+EnvToken+")")
+	token := fs.String("id-token", "", "a Cognito ID or access token (default $"+EnvIDToken+")")
+	legacyToken := fs.String("token", "", "the old name of --id-token (deprecated)")
 	interval := fs.Duration("interval", time.Second, "time between two polls")
 	timeout := fs.Duration("timeout", 0, "give up after this long (0: wait until the job ends)")
 	wait := fs.Duration("wait", 30*time.Second, "how long a job may be unknown (404) before its first event is processed")
@@ -44,7 +38,13 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	tok, err := url(e, *token, "token", EnvToken)
+	if *legacyToken != "" {
+		fmt.Fprintf(e.stderr, "%s: warning: --token is deprecated: use --id-token (or $%s)\n", programName, EnvIDToken)
+		if *token == "" {
+			*token = *legacyToken
+		}
+	}
+	tok, err := idToken(e, *token)
 	if err != nil {
 		return err
 	}
@@ -318,13 +318,3 @@ func (b *bar) interrupt() {
 }
 
 func (b *bar) end() { b.interrupt() }
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}

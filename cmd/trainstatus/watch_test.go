@@ -93,7 +93,7 @@ func TestWatch(t *testing.T) {
 		failed   = jobAt(job.Failed, 70, "", "CUDA out of memory")
 		fast     = []string{"--interval", "5ms"}
 		withAuth = func(extra ...string) []string {
-			return append([]string{"--token", "tok"}, append(fast, extra...)...)
+			return append([]string{"--id-token", "tok"}, append(fast, extra...)...)
 		}
 	)
 	tests := []struct {
@@ -115,7 +115,7 @@ func TestWatch(t *testing.T) {
 			wantLines: []string{"[........................]   0%  STARTED", "[############............]  50%  IN_PROGRESS  epoch 5/10  1m02s",
 				"[########################] 100%  SUCCESS      done  1m00s"}},
 		{name: "api url and token from the environment",
-			script: []answer{{job: success}}, vars: map[string]string{EnvToken: "tok"},
+			script: []answer{{job: success}}, vars: map[string]string{EnvIDToken: "tok"},
 			args: fast, wantCode: 0, wantLines: []string{"100%  SUCCESS"}},
 		{name: "failed job exits 1 with its error",
 			script: []answer{{job: started}, {job: failed}}, args: withAuth(), wantCode: 1,
@@ -125,7 +125,7 @@ func TestWatch(t *testing.T) {
 			script: []answer{{code: 503}, {code: 503}, {code: 502}, {job: success}}, args: withAuth(), wantCode: 0,
 			wantLines: []string{"SUCCESS"}, wantStderr: "503 Service Unavailable: x: scripted 503 (retrying every 5ms)", wantStderrN: 2},
 		{name: "wrong token is a 401",
-			script: []answer{{job: success}}, args: []string{"--token", "stolen", "--interval", "5ms"}, wantCode: 1,
+			script: []answer{{job: success}}, args: []string{"--id-token", "stolen", "--interval", "5ms"}, wantCode: 1,
 			wantStderr: "401 Unauthorized: the API refused the token", wantStderrN: 1},
 		{name: "unknown job is a 404 once the wait is over",
 			script: []answer{{job: success}}, id: "job-2", args: withAuth("--wait", "0s"), wantCode: 1,
@@ -148,7 +148,16 @@ func TestWatch(t *testing.T) {
 			wantLines:  []string{"50%  IN_PROGRESS  [31mred", "70%  FAILED       error: ]0;title2J"},
 			wantStderr: "503 Service Unavailable: x: [2Jwiped (retrying every 5ms)", wantStderrN: 2},
 		{name: "no token is a usage error",
-			script: []answer{{job: success}}, args: fast, wantCode: 2, wantStderr: "--token or $TRAINSTATUS_TOKEN is required", wantStderrN: -1},
+			script: []answer{{job: success}}, args: fast, wantCode: 2, wantStderr: "--id-token or $TRAINSTATUS_ID_TOKEN is required", wantStderrN: -1},
+		{name: "the retired variable is not read, and named",
+			script: []answer{{job: success}}, vars: map[string]string{envRetiredToken: "tok"}, args: fast, wantCode: 2,
+			wantStderr: "$TRAINSTATUS_TOKEN is no longer read: set $TRAINSTATUS_ID_TOKEN", wantStderrN: 1},
+		{name: "a reporting token in the ID token's place is refused",
+			script: []answer{{job: success}}, vars: map[string]string{EnvIDToken: "tsk_aaaabbbbccccddddeeeeffffgggghhhh"}, args: fast, wantCode: 2,
+			wantStderr: "that is a reporting token (tsk_...)", wantStderrN: 1},
+		{name: "the deprecated --token flag still works, with a warning",
+			script: []answer{{job: success}}, args: []string{"--token", "tok", "--interval", "5ms"}, wantCode: 0,
+			wantLines: []string{"100%  SUCCESS"}, wantStderr: "--token is deprecated: use --id-token", wantStderrN: 1},
 		{name: "no request id is a usage error",
 			script: []answer{{job: success}}, id: "-", args: withAuth(), wantCode: 2, wantStderr: "want one REQUEST_ID", wantStderrN: -1},
 	}

@@ -22,7 +22,7 @@ import (
 
 // report checks the outcome from the outside and prints each check. Only a failure to run the
 // checks at all is returned; failed checks are counted.
-func (d *demo) report(ctx context.Context, c cli, pool cognito.Pool, owner cognito.User, sub string, j jobRun) error {
+func (d *demo) report(ctx context.Context, c cli, pool cognito.Pool, owner cognito.User, sub string, j jobRun, tj tokenJob) error {
 	s := d.st.State
 	etag := d.checkFinalRecord(ctx, s, owner.IDToken, j)
 	d.showETA(j)
@@ -38,7 +38,10 @@ func (d *demo) report(ctx context.Context, c cli, pool cognito.Pool, owner cogni
 	otherSub := other.Sub
 	d.checkAnswer(ctx, s, fmt.Sprintf("%s asks for %s, which only %s has", other.Email, j.id, owner.Email), jobPath(j.id), other.IDToken, http.StatusNotFound)
 	d.checkAnswer(ctx, s, "no token", jobPath(j.id), "", http.StatusUnauthorized)
-	return d.checkSameName(ctx, c, other, otherSub, owner, j, etag)
+	if err := d.checkSameName(ctx, c, other, otherSub, owner, j, etag); err != nil {
+		return err
+	}
+	return d.checkOtherToken(ctx, c, other, owner, tj)
 }
 
 // checkFinalRecord reads the job through the API and compares it with what the plan's events

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ type phase struct {
 // if a check failed, or the error that stopped it.
 func Run(ctx context.Context, cfg Config) error {
 	cfg = cfg.withDefaults()
+	// The stack signs the owner up (the real PostConfirmation trigger) and makes her a reporting
+	// token, as `make up` does for its demo user; both are in its state.
+	cfg.Stack.User = cfg.Owner
 	d := &demo{cfg: cfg, out: cfg.Out, outcomes: newOutcomes()}
 	if cfg.Prepared > 0 {
 		d.phases = append(d.phases, phase{"install + build", cfg.Prepared})
@@ -68,29 +72,32 @@ func (d *demo) run(ctx context.Context) error {
 	s := d.st.State
 	pool := cognito.Pool{ID: s.UserPoolID, ClientID: s.ClientID, Issuer: s.Issuer, JWKSURL: s.JWKSURL}
 
-	d.section(fmt.Sprintf("signing up %s: confirming runs the PostConfirmation trigger (user-signup), then logging in", d.cfg.Owner))
-	var owner cognito.User
-	var sub string
-	err := d.timedErr("sign-up + log-in", func() (err error) {
-		if owner, err = cognito.SignUp(ctx, s.CognitoEndpoint, s.CognitoDir, pool, d.cfg.Owner, stack.DefaultPassword); err != nil {
-			return err
-		}
-		sub = owner.Sub
-		return nil
-	})
+	d.section(fmt.Sprintf("the stack signed up %s (confirming ran the PostConfirmation trigger, user-signup), logged in, and made a reporting token", d.cfg.Owner))
+	if s.User == nil || s.ReportingToken == "" {
+		return fmt.Errorf("the stack's state has no user or reporting token for %s", d.cfg.Owner)
+	}
+	owner, sub := *s.User, s.User.Sub
+	d.printf("    user %s, sub %s, ID token of %d bytes, reporting token %s...\n", owner.Email, sub, len(owner.IDToken), s.ReportingToken[:8])
+
+	configHome, err := os.MkdirTemp("", "trainstatus-demo-config-")
 	if err != nil {
 		return err
 	}
-	d.printf("    user %s, sub %s, ID token of %d bytes\n", owner.Email, sub, len(owner.IDToken))
-
-	c := newCLI(d.cfg.CLI, s, owner.IDToken)
+	defer os.RemoveAll(configHome)
+	c := newCLI(d.cfg.CLI, s, owner.IDToken, configHome)
 	var j jobRun
 	if err := d.timedErr("training job", func() (err error) { j, err = d.runJob(ctx, c, s.HTTPEndpoint, owner.IDToken, sub); return err }); err != nil {
 		return err
 	}
 
+	d.section(fmt.Sprintf("two commands wrapped by `trainstatus run` with %s's reporting token (POST /v1/events, no AWS credentials)", owner.Email))
+	var tj tokenJob
+	if err := d.timedErr("trainstatus run", func() (err error) { tj, err = d.runWithToken(ctx, c, s.ReportingToken, owner); return err }); err != nil {
+		return err
+	}
+
 	d.section("report")
-	if err := d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j) }); err != nil {
+	if err := d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j, tj) }); err != nil {
 		return err
 	}
 

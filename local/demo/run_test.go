@@ -51,8 +51,8 @@ func TestRun(t *testing.T) {
 			t.Fatalf("Run: %v\n%s", err, out.String())
 		}
 		s := out.String()
-		if n := strings.Count(s, "\n  ok    "); n != 13 || strings.Contains(s, "FAIL") || !strings.Contains(s, "demo passed") {
-			t.Errorf("%d checks passed, want 13 and no failure:\n%s", n, s)
+		if n := strings.Count(s, "\n  ok    "); n != 20 || strings.Contains(s, "  FAIL  ") || !strings.Contains(s, "demo passed") {
+			t.Errorf("%d checks passed, want 20 and no failure:\n%s", n, s)
 		}
 		// Not a terminal: watch writes one line per change, in order, ending with SUCCESS.
 		bar := regexp.MustCompile(`(?m)^demo-\S+  \[[#.]{24}\] +(\d+)%  (\S+)`).FindAllStringSubmatch(s, -1)
@@ -68,7 +68,15 @@ func TestRun(t *testing.T) {
 			"subject: " + id[1] + " succeeded in ", "to:      ada@example.com\n", "link:    http://127.0.0.1:",
 			"/jobs/" + id[1] + "\n", "runs his own " + id[1] + " (the same request_id)", `"status":"IN_PROGRESS","timestamp":`,
 			"ada@example.com still sees her own " + id[1] + ": 304 Not Modified",
-			"screenshot (1280x", "every child process ended", "no port left bound", "timings: stack "} {
+			"screenshot (1280x", "every child process ended", "no port left bound", "timings: stack ",
+			"ok    `trainstatus run -- sh -c ...` with ada@example.com's reporting token: fine-tune-bert-trainstatus-run-",
+			`"name":"fine-tune bert (trainstatus run)"`, `"status":"SUCCESS"`,
+			"ok    a failing command through `trainstatus run`: exit status 3 kept, FAILED with its stderr tail",
+			`exit status 3 after `, "ok    a command killed by SIGKILL: status 137, as a shell says", `"error":"killed by signal SIGKILL after `,
+			"ok    SIGTERM to `trainstatus run` (a scheduler's cancel) is forwarded: status 143", `"error":"killed by signal SIGTERM after `, `\nTraceback (most recent call last):\nRuntimeError: CUDA out of memory"`,
+			"ok    bob@example.com creates a reporting token with `trainstatus token create`: tsk_",
+			"ok    bob@example.com's token naming ada@example.com: refused by POST /v1/events: trainstatus: send: 1 of 1 events not sent (FAILED): refused: user_id: must be the token's owner or absent",
+			"'s is unchanged: his job FAILED in his list; hers 304 Not Modified"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("output lacks %q", want)
 			}
