@@ -62,9 +62,15 @@ func TestCheckFreeAndPrintState(t *testing.T) {
 		t.Fatalf("print-state exit %d", code)
 	}
 	for _, want := range []string{"http://127.0.0.1:3000", "local_x", "export TOKEN=tok", "a@example.com",
-		"tracker page (open in a browser):\n  http://127.0.0.1:3000/\n", "sign in as a@example.com with password pw"} {
+		"tracker page (open in a browser):\n  http://127.0.0.1:3000/\n", "sign in as a@example.com with password pw",
+		" TRAINSTATUS_ID_TOKEN=$TOKEN\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("print-state output lacks %q:\n%s", want, out.String())
 		}
+	}
+	// The CLI no longer reads $TRAINSTATUS_TOKEN (the ID token's variable is TRAINSTATUS_ID_TOKEN):
+	// an export of it would be a line that silently does nothing.
+	if strings.Contains(out.String(), "TRAINSTATUS_TOKEN=") {
+		t.Errorf("print-state exports the retired $TRAINSTATUS_TOKEN:\n%s", out.String())
 	}
 }

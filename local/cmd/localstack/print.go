@@ -44,7 +44,7 @@ func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)
 		fmt.Fprintf(w, "  curl -s -H \"Authorization: Bearer $TOKEN\" %s/status\n", s.HTTPEndpoint)
 		fmt.Fprintf(w, "report a job's progress with the CLI (with the environment above), then watch it:\n")
-		fmt.Fprintf(w, "  export TRAINING_EVENTS_QUEUE_URL=%s TRAINSTATUS_API_URL=%s TRAINSTATUS_TOKEN=$TOKEN\n", s.QueueURL, s.HTTPEndpoint)
+		fmt.Fprintf(w, "  export TRAINING_EVENTS_QUEUE_URL=%s TRAINSTATUS_API_URL=%s TRAINSTATUS_ID_TOKEN=$TOKEN\n", s.QueueURL, s.HTTPEndpoint)
 		sub := s.User.Sub
 		if sub == "" {
 			sub = "<your sub>"
