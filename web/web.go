@@ -4,7 +4,8 @@
 //
 //   - the assets, each with its Content-Type, a strong ETag and Cache-Control: no-cache (the names
 //     carry no content hash, so a browser revalidates and gets a 304 while nothing changed);
-//   - /config.json from the Config given (the user pool, its app client, the Cognito endpoint);
+//   - /config.json from the Config given (the user pool, its app client, the Cognito endpoint,
+//     the token cache's lifetime the page gives as the revocation bound);
 //   - index.html for the single-page routes "/", "/report", "/alerts" and "/jobs/{request_id}" (deep links);
 //   - security headers on every answer: a strict Content-Security-Policy (no inline script,
 //     connect-src limited to the page's own origin and the Cognito endpoint, frame-ancestors
@@ -73,6 +74,15 @@ type Config struct {
 	// SignUpCodeHint, local stack only, tells the confirm form where the sign-up code is (no
 	// email leaves this machine).
 	SignUpCodeHint string `json:"signUpCodeHint,omitempty"`
+	// TokenCacheTTLSeconds is how long the ingest function trusts what it read about a reporting
+	// token (its TOKEN_CACHE_TTL, whole seconds rounded up, see TTLSeconds): the bound the page
+	// gives when a token is revoked. Always written, since 0 (no cache) is a value.
+	TokenCacheTTLSeconds int `json:"tokenCacheTtlSeconds"`
+}
+
+// TTLSeconds is a cache lifetime in whole seconds, rounded up: what the page may promise.
+func TTLSeconds(d time.Duration) int {
+	return int((d + time.Second - 1) / time.Second)
 }
 
 // asset is one embedded file, ready to serve.

@@ -18,6 +18,17 @@ const (
 	CtxIngestRateWindow = "ingestRateWindow"
 )
 
+// tokenCacheTTL is the ingest function's TOKEN_CACHE_TTL in this deployment (checked when the
+// settings were read, so it parses).
+func (s Settings) tokenCacheTTL() time.Duration {
+	v, ok := s.Env[deploy.TokenCacheTTLVar.Name]
+	if !ok {
+		v = deploy.TokenCacheTTLVar.Default
+	}
+	d, _ := time.ParseDuration(v)
+	return d
+}
+
 // The ingest settings join settingVars here, next to the rest of the ingest endpoint's infra.
 func init() {
 	settingVars[deploy.TokenCacheTTLVar.Name] = settingVar{CtxTokenCacheTTL, func(v string) error {

@@ -229,6 +229,8 @@ func newWeb(scope constructs.Construct, settings Settings, state *Stateful, api 
 			"cognitoEndpoint":  cognitoOrigin() + "/",
 			// No urlTuning: deployed, the page's URL never changes its poll intervals.
 			"passwordMinLength": deploy.PasswordMinLength,
+			// The revocation bound the page gives: the ingest function's TOKEN_CACHE_TTL.
+			"tokenCacheTtlSeconds": web.TTLSeconds(settings.tokenCacheTTL()),
 		}, nil)},
 		Prune:             jsii.Bool(false),
 		RetainOnDelete:    retain,

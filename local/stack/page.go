@@ -1,10 +1,13 @@
 package stack
 
 import (
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/web"
 )
@@ -16,8 +19,12 @@ import (
 // The page calls cognito-local directly, on its own port: cognito-local answers CORS preflights
 // from any origin (cors({origin: "*"}) in its server), as Cognito does, so no same-origin proxy
 // is needed and the page talks to Cognito exactly as it does in AWS.
-func withPage(api http.Handler, s State) (http.Handler, error) {
-	page, err := web.Handler(PageConfig(s))
+func withPage(api http.Handler, s State, fns []invoke.Function) (http.Handler, error) {
+	ttl, err := tokenCacheTTL(fns)
+	if err != nil {
+		return nil, err
+	}
+	page, err := web.Handler(PageConfig(s, ttl))
 	if err != nil {
 		return nil, err
 	}
@@ -31,12 +38,30 @@ func withPage(api http.Handler, s State) (http.Handler, error) {
 }
 
 // PageConfig is the page's /config.json for a stack: its pool and cognito-local, the pool's
-// password length, the tests' URL tuning (never set in AWS) and where cognito-local keeps the
-// sign-up codes it would have emailed.
-func PageConfig(s State) web.Config {
+// password length, the tests' URL tuning (never set in AWS), where cognito-local keeps the
+// sign-up codes it would have emailed, and the ingest function's token cache lifetime ttl.
+func PageConfig(s State, ttl time.Duration) web.Config {
 	return web.Config{Region: s.Region, UserPoolID: s.UserPoolID, UserPoolClientID: s.ClientID,
 		CognitoEndpoint:   strings.TrimSuffix(s.CognitoEndpoint, "/") + "/",
-		PasswordMinLength: deploy.PasswordMinLength, URLTuning: true, SignUpCodeHint: SignUpCodeHint(s)}
+		PasswordMinLength: deploy.PasswordMinLength, URLTuning: true, SignUpCodeHint: SignUpCodeHint(s),
+		TokenCacheTTLSeconds: web.TTLSeconds(ttl)}
+}
+
+// tokenCacheTTL is the ingest function's TOKEN_CACHE_TTL among the stack's functions (its
+// default, or a test's FunctionEnv), so that the page promises what the function does.
+func tokenCacheTTL(fns []invoke.Function) (time.Duration, error) {
+	for _, fn := range fns {
+		if fn.Name != deploy.Ingest {
+			continue
+		}
+		v := fn.Env[deploy.TokenCacheTTLVar.Name]
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("the ingest function's %s=%q: want a duration of 0s or more", deploy.TokenCacheTTLVar.Name, v)
+		}
+		return d, nil
+	}
+	return 0, fmt.Errorf("no %s function among the stack's functions", deploy.Ingest)
 }
 
 // SignUpCodeHint says where a local sign-up's confirmation code is: cognito-local sends no email

@@ -109,7 +109,8 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	s.State.APIURL = s.State.HTTPEndpoint
 
 	// Lambda: the emulators behind the Invoke API.
-	router, err := invoke.StartRouter(ctx, log, tools.RIE, Functions(cfg, s.State))
+	fns := Functions(cfg, s.State)
+	router, err := invoke.StartRouter(ctx, log, tools.RIE, fns)
 	if err != nil {
 		lambdaListener.Close()
 		httpListener.Close()
@@ -130,7 +131,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		Invoker: lambda,
 		Log:     log,
 	}
-	site, err := withPage(api, s.State) // the tracker page at the API's origin (page.go)
+	site, err := withPage(api, s.State, fns) // the tracker page at the API's origin (page.go)
 	if err != nil {
 		httpListener.Close()
 		return nil, err

@@ -15,9 +15,15 @@ export const TICK_MS = 1000; // how often "N s ago" texts are redrawn
 export const REFRESH_LEAD_MS = 60000; // refresh tokens this long before they expire (or at 3/4 of a shorter life)
 export const PAGE_SIZE = 20; // jobs per page of the list
 export const HANDOFF_WAIT_MS = 300; // how long a new tab waits for an open tab to hand over the session
+// TOKEN_CACHE_TTL_S is how long the ingest function trusts a reporting token it read
+// (tokenCacheTtlSeconds of /config.json, the deployment's TOKEN_CACHE_TTL): a revoked token is
+// refused within it.
+export let TOKEN_CACHE_TTL_S = 0;
 
-// configure applies /config.json: the URL's pollMs only when it sets urlTuning.
+// configure applies /config.json: the token cache's lifetime, and the URL's pollMs only when it
+// sets urlTuning.
 export function configure(cfg, search = location.search) {
+  if (Number.isInteger(cfg.tokenCacheTtlSeconds) && cfg.tokenCacheTtlSeconds >= 0) TOKEN_CACHE_TTL_S = cfg.tokenCacheTtlSeconds;
   const o = Number(new URLSearchParams(search).get('pollMs'));
   if (!cfg.urlTuning || !(o >= 50)) return;
   POLL_OVERRIDE = o;

@@ -3,14 +3,19 @@
 // copy button, and is gone from the page when the user says they copied it (or leaves): the API
 // keeps only its hash. Revoking asks first, in place, and says how soon programs are refused.
 import { ApiError, del, get, post, tokenPath } from './api.js';
+import { TOKEN_CACHE_TTL_S } from './config.js';
 import { howTo } from './howto.js';
 import { listHref } from './list.js';
 import { ago, announce, copyButton, focusMain, h, when } from './view.js';
 
-// REVOKED_WITHIN is what the page promises about revocation: the ingest function trusts a token
-// it read for TOKEN_CACHE_TTL (30 s by default, pkg/deploy); a deployment that sets it longer
-// than a minute must change this text too (README, "Report from your code").
-const REVOKED_WITHIN = 'within a minute';
+// revokedWithin is what the page promises about revocation: the ingest function trusts a token it
+// read for TOKEN_CACHE_TTL (30 s by default, pkg/deploy), which /config.json gives in seconds.
+function revokedWithin(s) {
+  if (s === 0) return 'at once';
+  if (s === 1) return 'within a second';
+  if (s % 60 === 0) return s === 60 ? 'within a minute' : `within ${s / 60} minutes`;
+  return `within ${s} seconds`;
+}
 
 export function reportView(root, { onError }) {
   const list = h('ul', { class: 'tokens', id: 'tokens' });
@@ -85,7 +90,7 @@ export function reportView(root, { onError }) {
         }
       });
       li.replaceChildren(h('p', { class: 'tname' }, t.name),
-        h('p', { class: 'warn', id: `why-${t.id}` }, `Revoke ${t.name}? Programs using it are refused ${REVOKED_WITHIN}, and it cannot be brought back.`),
+        h('p', { class: 'warn', id: `why-${t.id}` }, `Revoke ${t.name}? Programs using it are refused ${revokedWithin(TOKEN_CACHE_TTL_S)}, and it cannot be brought back.`),
         h('p', { class: 'actions' }, yes, ' ', no));
       yes.setAttribute('aria-describedby', `why-${t.id}`);
       yes.focus();
