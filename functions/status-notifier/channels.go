@@ -32,7 +32,7 @@ func (h *Handler) alert(t alerts.Trigger, it tables.StatusItem) alerts.Alert {
 
 // settings are the owner's alert settings as pkg/alerts reads them.
 func settings(u tables.UserItem) alerts.Settings {
-	s := alerts.Settings{WantsEmail: u.Email != "" && u.WantsEmail(), SlackURL: u.SlackURL,
+	s := alerts.Settings{WantsEmail: u.Mailable() && u.WantsEmail(), SlackURL: u.SlackURL,
 		WebhookURL: u.WebhookURL, WebhookSecret: u.WebhookSecret,
 		Broken: map[alerts.Channel]bool{alerts.Slack: u.SlackBrokenAt != "", alerts.Webhook: u.WebhookBrokenAt != ""}}
 	if u.AlertRoutes != nil {
@@ -69,6 +69,9 @@ func (h *Handler) deliver(ctx context.Context, a alerts.Alert, shown, current ta
 	if len(channels) == 0 {
 		if user.Email != "" && !user.WantsEmail() {
 			return result{outcome: OptedOut, reason: "the owner turned job emails off", item: shown}
+		}
+		if user.Email != "" && !user.EmailVerified {
+			return result{outcome: Skipped, reason: "the owner's email is not verified", item: shown}
 		}
 		return result{outcome: Skipped, reason: "the owner has no channel for " + string(a.Trigger), item: shown}
 	}

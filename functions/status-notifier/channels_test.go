@@ -66,7 +66,7 @@ func (f *fixture) alertUser(email string, r *receiver) tables.UserItem {
 		f.t.Fatal(err)
 	}
 	all := []string{"email", "slack", "webhook"}
-	u := tables.UserItem{UserID: owner, Email: email, Timestamp: "2026-11-01T00:00:00.000000Z",
+	u := tables.UserItem{UserID: owner, Email: email, EmailVerified: email != "", Timestamp: "2026-11-01T00:00:00.000000Z",
 		AlertRoutes: map[string][]string{"succeeded": all, "failed": all, "stalled": all},
 		SlackURL:    r.URL + "/slack", WebhookURL: r.URL + "/hook", WebhookSecret: secret}
 	if err := f.users.Put(u).Run(context.Background()); err != nil {

@@ -157,7 +157,7 @@ func (f *fixture) sample(name string) events.DynamoDBEvent {
 
 func (f *fixture) user(id, email string, wants *bool) {
 	f.t.Helper()
-	u := tables.UserItem{UserID: id, Email: email, Timestamp: "2026-11-01T00:00:00.000000Z", EmailNotifications: wants}
+	u := tables.UserItem{UserID: id, Email: email, EmailVerified: email != "", Timestamp: "2026-11-01T00:00:00.000000Z", EmailNotifications: wants}
 	if err := f.users.Put(u).Run(context.Background()); err != nil {
 		f.t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestRetriesFitInBudget(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			stub := ddbtest.NewStub().Respond("PutItem", tc.status, tc.body)
+			stub := ddbtest.NewStub().Respond("UpdateItem", tc.status, tc.body)
 			stub.Delay = tc.delay
 			h := &Handler{
 				Users:  ddb.NewTable(stubbedClient(stub), "users", tables.UserSchema),
@@ -67,7 +67,7 @@ func TestRetriesFitInBudget(t *testing.T) {
 			if took > Budget {
 				t.Errorf("took %v, more than the budget %v", took, Budget)
 			}
-			if n := stub.Calls("PutItem"); n != tc.attempts {
+			if n := stub.Calls("UpdateItem"); n != tc.attempts {
 				t.Errorf("%d attempts, want %d", n, tc.attempts)
 			}
 		})

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -41,7 +40,8 @@ type Handler struct {
 // and returns the event unchanged, byte for byte, as Cognito requires:
 //
 //   - PostConfirmation_ConfirmSignUp: Confirmed records the user.
-//   - PostAuthentication_Authentication: SignedIn records the user if the record is missing.
+//   - PostAuthentication_Authentication: SignedIn records the user if the record is missing, and
+//     brings its email and email_verified up to date.
 //
 // The one function serves both triggers because they write the same record the same way; a
 // single function also keeps one permission and one log group.
@@ -93,9 +93,11 @@ func (h *Handler) Confirmed(ctx context.Context, ev events.CognitoEventUserPools
 	return ev, h.record(ctx, ev.CognitoEventUserPoolsHeader, ev.Request.UserAttributes)
 }
 
-// SignedIn makes sure a user who has just signed in has a record: one conditional PutItem per
+// SignedIn makes sure a user who has just signed in has an up-to-date record: one UpdateItem per
 // sign-in, which creates the record if it is missing (the confirmation's write failed: the
-// "repaired" outcome, logged as a warning) and never overwrites one (the usual case: "exists").
+// "repaired" outcome, logged as a warning), sets the email and email_verified from the event's
+// userAttributes ("updated" when they changed, else "exists"), and keeps the first timestamp and
+// the user's preferences.
 //
 // It never fails the sign-in: Cognito refuses a sign-in whose PostAuthentication trigger fails,
 // and locking a user out because a bookkeeping write failed would be worse than the missing
@@ -110,7 +112,8 @@ func (h *Handler) SignedIn(ctx context.Context, ev events.CognitoEventUserPoolsP
 	return ev, nil
 }
 
-// record creates the user's record unless one exists, and logs one line with the outcome.
+// record creates or brings up to date the user's record (update), and logs one line with the
+// outcome.
 func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPoolsHeader, attrs map[string]string) error {
 	start := time.Now()
 	log := h.logFor(ctx, header)
@@ -119,26 +122,27 @@ func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPool
 		log.Error("cannot record the user", "outcome", "invalid", "error", ErrMissingSub.Error())
 		return ErrMissingSub
 	}
-	user := tables.UserItem{
-		UserID:    sub,
-		Email:     strings.ToLower(attrs["email"]),
-		Timestamp: job.FormatTime(h.Now()),
-	}
-	log = log.With("user_id", sub, "email", lambdalog.MaskEmail(user.Email))
+	email := strings.ToLower(attrs["email"])
+	verified := email != "" && attrs["email_verified"] == "true"
+	log = log.With("user_id", sub, "email", lambdalog.MaskEmail(email), "email_verified", verified)
 
 	callCtx, cancel := context.WithTimeout(ctx, h.Budget)
 	defer cancel()
-	err := h.Users.Create(user).Run(callCtx)
+	old, existed, err := h.update(sub, email, verified).OldValue(callCtx)
 	took := slog.Int64("duration_ms", time.Since(start).Milliseconds())
 	signIn := header.TriggerSource == TriggerAuthentication
 	switch {
-	case err == nil && signIn:
+	case err == nil && !existed && signIn:
 		log.Warn("user record was missing (its confirmation write failed); created at sign-in", "outcome", "repaired", took)
 		return nil
-	case err == nil:
+	case err == nil && !existed:
 		log.Info("user recorded", "outcome", "created", took)
 		return nil
-	case errors.Is(err, ddb.ErrAlreadyExists):
+	case err == nil && (old.Email != email || old.EmailVerified != verified):
+		log.Info("user already recorded; email brought up to date, first record kept", "outcome", "updated",
+			"email_changed", old.Email != email, took)
+		return nil
+	case err == nil:
 		log.Info("user already recorded; first record kept", "outcome", "exists", took)
 		return nil
 	}
@@ -152,6 +156,24 @@ func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPool
 	}
 	log.Error(msg, "outcome", "failed", "error", err.Error(), "retryable", ddb.IsRetryable(err), took)
 	return &StoreError{AWSRequestID: awsRequestID, Err: err}
+}
+
+// update is the one write of record: an UpdateItem that creates the record if it is missing and
+// otherwise keeps its first timestamp and the user's preferences, while the email and whether
+// Cognito verified it always follow the trigger's userAttributes (a user who changed their
+// address is mailed at the new one once it is verified, never at an unverified one).
+func (h *Handler) update(sub, email string, verified bool) *ddb.Update[tables.UserItem] {
+	u := h.Users.Update(ddb.Key{Partition: sub}).Upsert().
+		SetIfNotExists(tables.AttrTimestamp, job.FormatTime(h.Now()))
+	if email == "" {
+		u = u.Remove(tables.AttrEmail)
+	} else {
+		u = u.Set(tables.AttrEmail, email)
+	}
+	if verified {
+		return u.Set(tables.AttrEmailVerified, true)
+	}
+	return u.Remove(tables.AttrEmailVerified)
 }
 
 // logFor is the log of one invocation: its request id and the event's trigger and pool.

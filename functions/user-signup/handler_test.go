@@ -51,8 +51,8 @@ func TestSamples(t *testing.T) {
 			if !bytes.Equal(got, payload) {
 				t.Errorf("event changed:\n got %s\nwant %s", got, payload)
 			}
-			if n := f.ddb.Calls("PutItem"); n != tc.wantPuts {
-				t.Errorf("%d PutItem calls, want %d", n, tc.wantPuts)
+			if n := f.ddb.Calls("UpdateItem"); n != tc.wantPuts {
+				t.Errorf("%d UpdateItem calls, want %d", n, tc.wantPuts)
 			}
 			if !strings.Contains(f.logs.String(), `"outcome":"`+tc.outcome+`"`) ||
 				!strings.Contains(f.logs.String(), `"aws_request_id":"lambda-req-1"`) {
@@ -75,6 +75,8 @@ func TestSamples(t *testing.T) {
 				t.Errorf("email attribute %v written for a user without one (it must stay out of by_email)", email)
 			case tc.wantEmail != "-" && u.Email != tc.wantEmail:
 				t.Errorf("email %q, want %q", u.Email, tc.wantEmail)
+			case u.EmailVerified != (tc.wantEmail != "-"): // every sample with an email says email_verified "true"
+				t.Errorf("email_verified %v for email %q", u.EmailVerified, u.Email)
 			}
 		})
 	}
@@ -120,7 +122,7 @@ func TestSignInRepairsALostConfirmation(t *testing.T) {
 	f := newFixture(t)
 	f.ddb.SetFault(ddbtest.FaultOn(func(context.Context) error {
 		return &smithy.GenericAPIError{Code: "InternalServerError", Message: "injected", Fault: smithy.FaultServer}
-	}, "PutItem"))
+	}, "UpdateItem"))
 	if err := f.handle(loadEvent(t, "signup.json")); !errors.Is(err, ErrUserTable) {
 		t.Fatalf("confirmation: %v, want ErrUserTable", err)
 	}
@@ -148,8 +150,8 @@ func TestSignInRepairsALostConfirmation(t *testing.T) {
 			if err := f.handle(signIn); err != nil {
 				t.Fatalf("sign-in: %v", err)
 			}
-			if n := f.ddb.Calls() - before; n != 1 || f.ddb.Calls("PutItem") == 0 {
-				t.Errorf("%d DynamoDB calls for a sign-in, want one conditional PutItem", n)
+			if n := f.ddb.Calls() - before; n != 1 || f.ddb.Calls("UpdateItem") == 0 {
+				t.Errorf("%d DynamoDB calls for a sign-in, want one UpdateItem", n)
 			}
 			u := f.user(janeSub)
 			if u.Timestamp != job.FormatTime(firstSignIn) || u.Email != "jane.doe@example.com" {
@@ -162,26 +164,61 @@ func TestSignInRepairsALostConfirmation(t *testing.T) {
 	}
 }
 
-// TestSignInNeverOverwrites: a sign-in leaves an existing record exactly as it is, whatever the
-// event says now (a changed email) and whatever the user set since (their preferences).
-func TestSignInNeverOverwrites(t *testing.T) {
-	f := newFixture(t)
-	if err := f.handle(loadEvent(t, "signup.json")); err != nil {
-		t.Fatal(err)
+// TestSignInKeepsEmailCurrent: a sign-in brings the record's email and email_verified to what
+// the event's userAttributes say (a changed address, verified or not yet), in one write, and
+// keeps the first timestamp and the user's preferences; the notifier mails only a verified one.
+func TestSignInKeepsEmailCurrent(t *testing.T) {
+	cases := []struct {
+		name         string
+		attrs        map[string]string // set on the sign-in event ("" deletes the attribute)
+		wantEmail    string
+		wantVerified bool
+	}{
+		{"unchanged", nil, "jane.doe@example.com", true},
+		{"new address, verified", map[string]string{"email": "Jane@New.Example", "email_verified": "true"}, "jane@new.example", true},
+		{"new address, not yet verified", map[string]string{"email": "jane@new.example", "email_verified": "false"}, "jane@new.example", false},
+		{"verified flag absent", map[string]string{"email_verified": ""}, "jane.doe@example.com", false},
+		{"no email any more", map[string]string{"email": "", "email_verified": ""}, "", false},
 	}
-	off := false
-	if _, err := f.table.Update(ddb.Key{Partition: janeSub}).Set(tables.AttrEmailNotifications, off).Value(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	before := f.user(janeSub)
-	signIn := loadSignIn(t, "post-authentication.json")
-	signIn.Request.UserAttributes["email"] = "jane@new.example"
-	f.now = firstLogin.Add(72 * time.Hour)
-	if err := f.handle(signIn); err != nil {
-		t.Fatal(err)
-	}
-	if after := f.user(janeSub); !reflect.DeepEqual(after, before) || after.WantsEmail() {
-		t.Errorf("record %+v after the sign-in, want it unchanged: %+v", after, before)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			if err := f.handle(loadEvent(t, "signup.json")); err != nil {
+				t.Fatal(err)
+			}
+			off := false
+			if _, err := f.table.Update(ddb.Key{Partition: janeSub}).Set(tables.AttrEmailNotifications, off).
+				Set(tables.AttrEmailVerified, true).Value(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			before := f.user(janeSub)
+			signIn := loadSignIn(t, "post-authentication.json")
+			signIn.Request.UserAttributes["email_verified"] = "true"
+			for k, v := range tc.attrs {
+				if v == "" {
+					delete(signIn.Request.UserAttributes, k)
+					continue
+				}
+				signIn.Request.UserAttributes[k] = v
+			}
+			f.now = firstLogin.Add(72 * time.Hour)
+			calls := f.ddb.Calls()
+			if err := f.handle(signIn); err != nil {
+				t.Fatal(err)
+			}
+			if n := f.ddb.Calls() - calls; n != 1 {
+				t.Errorf("%d DynamoDB calls for a sign-in, want one UpdateItem", n)
+			}
+			want := before
+			want.Email, want.EmailVerified = tc.wantEmail, tc.wantVerified
+			after := f.user(janeSub)
+			if !reflect.DeepEqual(after, want) || after.WantsEmail() {
+				t.Errorf("record %+v after the sign-in, want %+v", after, want)
+			}
+			if after.Mailable() != (tc.wantEmail != "" && tc.wantVerified) {
+				t.Errorf("Mailable() = %v for %+v", after.Mailable(), after)
+			}
+		})
 	}
 }
 
@@ -192,8 +229,8 @@ func TestOtherTriggerSourcesWriteNothing(t *testing.T) {
 			f := newFixture(t)
 			ev := loadEvent(t, "signup.json")
 			ev.TriggerSource = source
-			if err := f.handle(ev); err != nil || f.ddb.Calls("PutItem") != 0 {
-				t.Errorf("err %v, %d writes; want nil, 0", err, f.ddb.Calls("PutItem"))
+			if err := f.handle(ev); err != nil || f.ddb.Calls("UpdateItem") != 0 {
+				t.Errorf("err %v, %d writes; want nil, 0", err, f.ddb.Calls("UpdateItem"))
 			}
 			if !strings.Contains(f.logs.String(), `"outcome":"ignored"`) {
 				t.Errorf("log:\n%s", f.logs)
@@ -242,7 +279,7 @@ func TestMissingSub(t *testing.T) {
 						t.Errorf("sign-in failed: %v", err)
 					}
 				}
-				if f.ddb.Calls("PutItem") != 0 {
+				if f.ddb.Calls("UpdateItem") != 0 {
 					t.Error("an event without sub was written")
 				}
 				if !strings.Contains(f.logs.String(), `"level":"ERROR"`) || strings.Contains(f.logs.String(), "a@example.com") {
@@ -267,7 +304,7 @@ func TestDynamoDBFailure(t *testing.T) {
 		},
 		"hangs": func(ctx context.Context) error {
 			<-ctx.Done()
-			return fmt.Errorf("operation error DynamoDB: PutItem: %w", ctx.Err())
+			return fmt.Errorf("operation error DynamoDB: UpdateItem: %w", ctx.Err())
 		},
 		"missing table": func(context.Context) error {
 			return &types.ResourceNotFoundException{Message: aws.String("Requested resource not found")}
@@ -277,7 +314,7 @@ func TestDynamoDBFailure(t *testing.T) {
 		t.Run(name+"/confirmation", func(t *testing.T) {
 			f := newFixture(t)
 			f.h.Budget = budget
-			f.ddb.SetFault(ddbtest.FaultOn(fault, "PutItem"))
+			f.ddb.SetFault(ddbtest.FaultOn(fault, "UpdateItem"))
 			start := time.Now()
 			err := f.handle(loadEvent(t, "signup.json"))
 			took := time.Since(start)
@@ -306,7 +343,7 @@ func TestDynamoDBFailure(t *testing.T) {
 		t.Run(name+"/sign-in", func(t *testing.T) {
 			f := newFixture(t)
 			f.h.Budget = budget
-			f.ddb.SetFault(ddbtest.FaultOn(fault, "PutItem"))
+			f.ddb.SetFault(ddbtest.FaultOn(fault, "UpdateItem"))
 			if err := f.handle(loadSignIn(t, "post-authentication.json")); err != nil {
 				t.Fatalf("the sign-in failed: %v", err)
 			}

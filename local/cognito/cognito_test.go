@@ -124,6 +124,28 @@ func TestSignUpTriggerAndTokens(t *testing.T) {
 			}
 		})
 	}
+	// SignUp leaves the user as Cognito's confirmation does: email_verified true (cognito-local
+	// alone leaves it unset, "" here), so the sign-in trigger records a verified address.
+	for _, tc := range []struct{ user, want string }{{"ada@example.com", ""}, {"carol@example.com", "true"}} {
+		if tc.want == "true" {
+			if _, err := cognito.SignUp(ctx, srv.Endpoint, srv.Dir, pool, tc.user, "Passw0rd!x"); err != nil {
+				t.Fatalf("SignUp %s: %v", tc.user, err)
+			}
+		}
+		got, err := c.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &pool.ID, Username: aws.String(tc.user)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		verified := ""
+		for _, a := range got.UserAttributes {
+			if aws.ToString(a.Name) == "email_verified" {
+				verified = aws.ToString(a.Value)
+			}
+		}
+		if verified != tc.want {
+			t.Errorf("%s: email_verified %q, want %q", tc.user, verified, tc.want)
+		}
+	}
 	other := &jwt.Verifier{Issuer: pool.Issuer, Audience: []string{"another-client"}, Keys: &jwt.JWKS{URL: pool.JWKSURL}}
 	if _, err := other.Verify(ctx, aws.ToString(auth.AuthenticationResult.IdToken)); !errors.Is(err, jwt.ErrAudience) {
 		t.Errorf("another client's authorizer: err %v, want ErrAudience", err)

@@ -95,6 +95,20 @@ func (u *Update[T]) Value(ctx context.Context) (T, error) {
 	return item, nil
 }
 
+// OldValue sends the request and returns the item as it was before the update, and whether
+// there was one (an Upsert that created the item returns false).
+func (u *Update[T]) OldValue(ctx context.Context) (T, bool, error) {
+	var item T
+	out, err := u.send(ctx, types.ReturnValueAllOld)
+	if err != nil || len(out.Attributes) == 0 {
+		return item, false, err
+	}
+	if err := attributevalue.UnmarshalMap(out.Attributes, &item); err != nil {
+		return item, true, u.table.opError("UpdateItem", u.key, err)
+	}
+	return item, true, nil
+}
+
 // Run sends the request without reading back the item.
 func (u *Update[T]) Run(ctx context.Context) error {
 	_, err := u.send(ctx, types.ReturnValueNone)

@@ -9,6 +9,7 @@ const IndexByEmail = "by_email"
 const (
 	AttrEmail              = "email"
 	AttrEmailNotifications = "email_notifications"
+	AttrEmailVerified      = "email_verified"
 	AttrAlertRoutes        = "alert_routes"
 	AttrSlackURL           = "slack_url"
 	AttrWebhookURL         = "webhook_url"
@@ -27,6 +28,9 @@ type UserItem struct {
 	Email string `dynamodbav:"email,omitempty"`
 	// Timestamp is the first login: the first confirmed sign-up, in job.TimeLayout.
 	Timestamp string `dynamodbav:"timestamp"`
+	// EmailVerified is Cognito's email_verified for Email, as the last confirmation or sign-in
+	// saw it: only a verified address is ever mailed (Mailable).
+	EmailVerified bool `dynamodbav:"email_verified,omitempty"`
 	// EmailNotifications is the user's choice to be e-mailed when a job ends; absent means yes.
 	EmailNotifications *bool `dynamodbav:"email_notifications,omitempty"`
 
@@ -49,6 +53,9 @@ type UserItem struct {
 	// TokenCount is how many reporting tokens the user holds (see AttrTokenCount).
 	TokenCount int64 `dynamodbav:"token_count,omitempty"`
 }
+
+// Mailable reports whether the user has an address that may be mailed: one Cognito verified.
+func (u UserItem) Mailable() bool { return u.Email != "" && u.EmailVerified }
 
 // WantsEmail reports whether the user wants an email when a job ends (the default).
 func (u UserItem) WantsEmail() bool { return u.EmailNotifications == nil || *u.EmailNotifications }
