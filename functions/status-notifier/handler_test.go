@@ -8,7 +8,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
+	"github.com/trainstatus/trainstatus/pkg/tables"
 )
 
 const owner = "3f9a1c52-7d2e-4b8a-9c61-2e5f0d4a7b13" // the user of events/dynamodb
@@ -20,6 +22,7 @@ func TestWhatEachRecordSends(t *testing.T) {
 		name, sample string
 		email        string // the owner's address; "" for none
 		noRecord     bool
+		unverified   bool // Cognito has not verified the address (a changed one, say)
 		wants        *bool
 		outcome      Outcome
 		subject      string // "" when no mail is expected
@@ -41,6 +44,7 @@ func TestWhatEachRecordSends(t *testing.T) {
 			subject: "resnet50-lr0.1 succeeded in 2 h 14 min"},
 		{name: "no user record", sample: "job-succeeded.json", email: "norecord@example.com", noRecord: true, outcome: Skipped},
 		{name: "no email", sample: "job-succeeded.json", outcome: Skipped},
+		{name: "unverified email", sample: "job-succeeded.json", email: "unverified@example.com", unverified: true, outcome: Skipped},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +53,11 @@ func TestWhatEachRecordSends(t *testing.T) {
 			ev := f.sample(tc.sample)
 			if !tc.noRecord {
 				f.user(owner, tc.email, tc.wants)
+			}
+			if tc.unverified {
+				if err := f.users.Update(ddb.Key{Partition: owner}).Remove(tables.AttrEmailVerified).Run(context.Background()); err != nil {
+					t.Fatal(err)
+				}
 			}
 			resp := f.handle(ev)
 			if len(resp.BatchItemFailures) != 0 {

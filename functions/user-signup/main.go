@@ -2,12 +2,17 @@
 // triggers of the pool:
 //
 //   - PostConfirmation: when a user confirms their sign-up it records them (user_id = the Cognito
-//     sub, the lower-cased email when there is one, and the time of the first confirmation). A
-//     retried trigger keeps the first record; a forgot-password confirmation (or any other trigger
-//     source) writes nothing.
-//   - PostAuthentication: at every sign-in it creates the record if it is missing, never
-//     overwriting one. Cognito does not run PostConfirmation again when its write fails, so this
-//     is the repair path: the user's first sign-in after a lost write records them.
+//     sub, the lower-cased email when there is one, whether Cognito verified it, and the time of
+//     the first confirmation). A retried trigger keeps the first timestamp; a forgot-password
+//     confirmation (or any other trigger source) writes nothing.
+//   - PostAuthentication: at every sign-in it creates the record if it is missing, and sets its
+//     email and email_verified from the event's userAttributes (a user who changed their address
+//     is mailed at the new one once Cognito verified it, never before), keeping the first
+//     timestamp and the user's preferences. Cognito does not run PostConfirmation again when its
+//     write fails, so this is also the repair path: the first sign-in after a lost write records
+//     the user.
+//
+// Both are one UpdateItem (an upsert: SET email, email_verified, timestamp if_not_exists).
 //
 // Cognito waits at most 5 seconds for a trigger, so every call is bounded: the whole DynamoDB
 // work has Budget, each HTTP attempt Limits.AttemptTimeout, and the SDK retries at most
