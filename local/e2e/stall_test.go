@@ -1,17 +1,22 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/trainstatus/trainstatus/local/fauxqs"
+	"github.com/trainstatus/trainstatus/local/internal/testenv"
 	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/ses"
 	"github.com/trainstatus/trainstatus/local/stack"
@@ -109,10 +114,11 @@ func TestStallAlert(t *testing.T) {
 		}
 		return out
 	}
-	// waitAlerted waits for the n-th alert of req on every channel and for their marks.
+	// waitAlerted waits for the n-th alert of req on every channel and for their marks, at most
+	// the issue's bound: the window and 2 minutes after the last event.
 	waitAlerted := func(req string, n int, lastHeard time.Time) {
 		t.Helper()
-		eventually(t, 60*time.Second, fmt.Sprintf("alert %d of %s delivered and marked", n, req), func() (bool, string) {
+		eventually(t, stallWindow+2*time.Minute, fmt.Sprintf("alert %d of %s delivered and marked", n, req), func() (bool, string) {
 			rec, err := statusRecord(s, owner.Sub, req)
 			if err != nil {
 				return false, err.Error()
@@ -210,6 +216,69 @@ func TestStallAlert(t *testing.T) {
 			t.Errorf("%d alerts for a job that reported every second with a window of a minute", len(got))
 		}
 	})
+
+	t.Run("a job SIGKILLed with its trainstatus run is alerted once, by email and webhook", func(t *testing.T) {
+		a := send(t, s.HTTPEndpoint, http.MethodPost, "/me/tokens", owner.Token, `{"name":"stall e2e"}`)
+		var created statusapi.CreatedToken
+		if a.status != http.StatusCreated || json.Unmarshal([]byte(a.body), &created) != nil {
+			t.Fatalf("POST /me/tokens: %d %s", a.status, a.body)
+		}
+		// The built CLI wraps a command that says nothing: its only event is the STARTED it
+		// sends itself (the heartbeat, every minute, comes long after the test's window). Both
+		// are in a process group of their own, killed at once with SIGKILL, as a lost node or
+		// the OOM killer ends a job: nothing is left to report the end.
+		req := run + "-cli"
+		cmd := exec.Command(testenv.CLI(t), "run", "--job-id", req, "--", "sleep", "600")
+		cmd.Env = cliEnv(s.APIURL, created.Secret, t.TempDir())
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 30*time.Second, req+" reported by trainstatus run", func() (bool, string) {
+			_, err := statusRecord(s, owner.Sub, req)
+			return err == nil, fmt.Sprint(err)
+		})
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+			t.Fatalf("trainstatus run ended with %v, want killed; stderr:\n%s", err, stderr.String())
+		}
+		rec, err := statusRecord(s, owner.Sub, req)
+		if err != nil || rec.Status.Final() {
+			t.Fatalf("the killed job's record %+v (%v): want it not final", rec, err)
+		}
+		last, err := job.ParseTime(rec.UpdatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitAlerted(req, 1, last)
+		var wg sync.WaitGroup
+		for range 2 { // two sweeps at once, besides the schedule's
+			wg.Go(func() {
+				if _, err := st.RunSchedule(ctx, deploy.StallSweep); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		moreSweeps(2)
+		mail, hooks := mailAlerts(req), posts("webhook", req)
+		if len(mail) != 1 || len(hooks) != 1 || len(posts("slack", req)) != 1 {
+			t.Fatalf("%d emails, %d webhook and %d Slack posts for one silence, want 1 each", len(mail), len(hooks), len(posts("slack", req)))
+		}
+		if ev := verified(hooks[0]); ev.Type != "job.stalled" || ev.Job.RequestID != req || ev.Job.UpdatedAt != rec.UpdatedAt {
+			t.Errorf("webhook event %+v", ev)
+		}
+		if mail[0].To[0] != owner.Email || !strings.Contains(mail[0].Text, "has not reported since "+rec.UpdatedAt) {
+			t.Errorf("alert to %v:\n%s", mail[0].To, mail[0].Text)
+		}
+		if rec, _ := statusRecord(s, owner.Sub, req); rec.Status.Final() || rec.NotifiedAt != "" {
+			t.Errorf("the stalled job is %s (notified_at %q); silence is not failure", rec.Status, rec.NotifiedAt)
+		}
+	})
 	close(stopBeat)
 	beat.Wait()
 
@@ -240,4 +309,16 @@ func TestStallAlert(t *testing.T) {
 			t.Errorf("failure in Slack:\n%s", r)
 		}
 	})
+}
+
+// cliEnv is the environment of `trainstatus run` on a training machine: the API's URL and a
+// reporting token, an empty config folder, nothing of the tester's AWS or trainstatus settings.
+func cliEnv(apiURL, token, configHome string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "TRAINSTATUS_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "TRAINSTATUS_API_URL="+apiURL, "TRAINSTATUS_REPORTING_TOKEN="+token, "XDG_CONFIG_HOME="+configHome)
 }
