@@ -36,10 +36,10 @@ type faultProxy struct {
 	// not the other faults are lifted; marksFailed counts them.
 	marks       map[string]int
 	marksFailed map[string]int
-	// putsFailing fails every PutItem whose body holds it (a user's email: user-signup's write),
-	// until AllowPuts; putsFailed counts them.
-	putsFailing atomic.Pointer[string]
-	putsFailed  atomic.Int64
+	// userWritesFailing fails every UpdateItem whose body holds it (a user's email: user-signup's write),
+	// until AllowUserWrites; userWritesFailed counts them.
+	userWritesFailing atomic.Pointer[string]
+	userWritesFailed  atomic.Int64
 
 	srv *http.Server
 }
@@ -116,16 +116,16 @@ func (p *faultProxy) failMark(w http.ResponseWriter, body []byte) bool {
 	return false
 }
 
-// FailPutsContaining makes every PutItem whose body holds s fail with a 500 until AllowPuts.
-func (p *faultProxy) FailPutsContaining(s string) { p.putsFailing.Store(&s) }
+// FailUserWritesContaining makes every UpdateItem whose body holds s fail with a 500 until AllowUserWrites.
+func (p *faultProxy) FailUserWritesContaining(s string) { p.userWritesFailing.Store(&s) }
 
-// AllowPuts ends FailPutsContaining.
-func (p *faultProxy) AllowPuts() { p.putsFailing.Store(nil) }
+// AllowUserWrites ends FailUserWritesContaining.
+func (p *faultProxy) AllowUserWrites() { p.userWritesFailing.Store(nil) }
 
-// failPut answers a PutItem that FailPutsContaining chose.
-func (p *faultProxy) failPut(w http.ResponseWriter, r *http.Request) bool {
-	s := p.putsFailing.Load()
-	if s == nil || r.Header.Get("X-Amz-Target") != "DynamoDB_20120810.PutItem" {
+// failUserWrite answers an UpdateItem that FailUserWritesContaining chose.
+func (p *faultProxy) failUserWrite(w http.ResponseWriter, r *http.Request) bool {
+	s := p.userWritesFailing.Load()
+	if s == nil || r.Header.Get("X-Amz-Target") != "DynamoDB_20120810.UpdateItem" {
 		return false
 	}
 	body, err := io.ReadAll(r.Body)
@@ -133,7 +133,7 @@ func (p *faultProxy) failPut(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil || !bytes.Contains(body, []byte(*s)) {
 		return false
 	}
-	p.putsFailed.Add(1)
+	p.userWritesFailed.Add(1)
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.WriteHeader(http.StatusInternalServerError)
 	_, _ = io.WriteString(w, `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected by the e2e test"}`)
@@ -142,7 +142,7 @@ func (p *faultProxy) failPut(w http.ResponseWriter, r *http.Request) bool {
 
 func (p *faultProxy) handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p.failPut(w, r) {
+		if p.failUserWrite(w, r) {
 			return
 		}
 		if r.Header.Get("X-Amz-Target") != "DynamoDB_20120810.UpdateItem" {

@@ -47,10 +47,10 @@ func userRecord(t testing.TB, s stack.State, sub string) (tables.UserItem, error
 // DynamoDB answers again, his next sign-in creates the record (issue 12.5), and a later one keeps it.
 func testSignInRepair(t *testing.T, s stack.State, proxy *faultProxy) {
 	const email = "dave@example.com"
-	proxy.FailPutsContaining(email)
+	proxy.FailUserWritesContaining(email)
 	dave := signUp(t, s, email)
-	proxy.AllowPuts()
-	if n := proxy.putsFailed.Load(); n == 0 {
+	proxy.AllowUserWrites()
+	if n := proxy.userWritesFailed.Load(); n == 0 {
 		t.Fatal("no write of the user record was refused: the fault did not apply")
 	}
 	if _, err := userRecord(t, s, dave.Sub); !errors.Is(err, ddb.ErrNotFound) {
