@@ -30,11 +30,13 @@ type Config struct {
 }
 
 // StackConfig is the stack of the demo: free ports everywhere, so it runs beside `make up` or
-// a test, and a short visibility timeout, so that a message whose invocation fails is
-// redelivered within the demo.
+// a test, a short visibility timeout, so that a message whose invocation fails is redelivered
+// within the demo, and a stall sweep every second, so that the killed job's alert comes as soon
+// as its window ends.
 func StackConfig() stack.Config {
 	c := stack.Ephemeral()
 	c.VisibilityTimeout = 3 * time.Second
+	c.ScheduleEvery = time.Second
 	return c
 }
 

@@ -85,8 +85,16 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(configHome)
 	c := newCLI(d.cfg.CLI, s, owner.IDToken, configHome)
+
 	var j jobRun
 	if err := d.timedErr("training job", func() (err error) { j, err = d.runJob(ctx, c, s.HTTPEndpoint, owner.IDToken, sub); return err }); err != nil {
+		return err
+	}
+
+	// Before the rest, so that its stall window runs while the rest of the demo does.
+	d.section(fmt.Sprintf("a job that dies without a word: `trainstatus run` and its command SIGKILLed together, %s's stall alerts to email, Slack and a webhook", owner.Email))
+	var sj stalledJob
+	if err := d.timedErr("stalled job", func() (err error) { sj, err = d.startStalled(ctx, c, s.ReportingToken, owner); return err }); err != nil {
 		return err
 	}
 
@@ -100,6 +108,9 @@ func (d *demo) run(ctx context.Context) error {
 	if err := d.timedErr("report", func() error { return d.report(ctx, c, pool, owner, sub, j, tj) }); err != nil {
 		return err
 	}
+
+	d.section(fmt.Sprintf("the stall sweep's alert about %s (its window: %s of silence)", sj.id, stallRunWindow))
+	d.timed("stall alert", func() { d.checkStalled(ctx, sj) })
 
 	d.section("the tracker page")
 	d.timed("page screenshot", func() { d.screenshot(ctx, owner, j) })

@@ -51,8 +51,8 @@ func TestRun(t *testing.T) {
 			t.Fatalf("Run: %v\n%s", err, out.String())
 		}
 		s := out.String()
-		if n := strings.Count(s, "\n  ok    "); n != 20 || strings.Contains(s, "  FAIL  ") || !strings.Contains(s, "demo passed") {
-			t.Errorf("%d checks passed, want 20 and no failure:\n%s", n, s)
+		if n := strings.Count(s, "\n  ok    "); n != 22 || strings.Contains(s, "  FAIL  ") || !strings.Contains(s, "demo passed") {
+			t.Errorf("%d checks passed, want 22 and no failure:\n%s", n, s)
 		}
 		// Not a terminal: watch writes one line per change, in order, ending with SUCCESS.
 		bar := regexp.MustCompile(`(?m)^demo-\S+  \[[#.]{24}\] +(\d+)%  (\S+)`).FindAllStringSubmatch(s, -1)
@@ -76,7 +76,10 @@ func TestRun(t *testing.T) {
 			"ok    SIGTERM to `trainstatus run` (a scheduler's cancel) is forwarded: status 143", `"error":"killed by signal SIGTERM after `, `\nTraceback (most recent call last):\nRuntimeError: CUDA out of memory"`,
 			"ok    bob@example.com creates a reporting token with `trainstatus token create`: tsk_",
 			"ok    bob@example.com's token naming ada@example.com: refused by POST /v1/events: trainstatus: send: 1 of 1 events not sent (FAILED): refused: user_id: must be the token's owner or absent",
-			"'s is unchanged: his job FAILED in his list; hers 304 Not Modified"} {
+			"'s is unchanged: his job FAILED in his list; hers 304 Not Modified",
+			"ok    `trainstatus run --stall-after 1m0s -- sleep 600` listed, then its process group SIGKILLed: stalled-",
+			"ok    the killed job alerted as stalled by email, Slack and webhook, once each (stall sweep, status-notifier): ",
+			"webhook: job.stalled, signature verified", "Slack, as shown:\n", "has not reported since "} {
 			if !strings.Contains(s, want) {
 				t.Errorf("output lacks %q", want)
 			}
