@@ -9,7 +9,11 @@
 // Then two commands that report nothing themselves run through `trainstatus run` with the
 // owner's reporting token (the stack's state; POST /v1/events, no AWS credentials): one ends
 // SUCCESS on the API with its display name and the progress read from its output, the other FAILED
-// with its exit status and stderr tail, its status returned unchanged.
+// with its exit status and stderr tail, its status returned unchanged. A third, routed with the
+// owner's stall alerts to email, Slack and a webhook (the stack's receiver), runs under `trainstatus
+// run --stall-after 1m` and is SIGKILLed together with its command (one process group), so nothing
+// reports its end: the report shows the stall sweep's alert on each channel, once (the Slack
+// message as Slack shows it, the webhook's signature verified).
 //
 // Then it checks the outcome from the outside, reading the API's body as statusapi.Job and
 // comparing it with what the events give: the final job and its 304; the ETA the API gave while
