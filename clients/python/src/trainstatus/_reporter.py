@@ -80,7 +80,7 @@ class Reporter:
     def put_lifecycle(self, e: Dict[str, Any]) -> None:
         if self.dead or self.disabled:
             return
-        if len(self.lifecycle) + len(self._retry) >= LIFECYCLE_MAX:
+        if len(self.lifecycle) + len(self._retry) + self._in_flight >= LIFECYCLE_MAX:
             _problems.once("queue_full", "%d events are waiting to be sent: dropping new ones until the API "
                            "takes them (memory stays bounded)", LIFECYCLE_MAX)
             return
@@ -199,10 +199,14 @@ class Reporter:
         """Up to one batch: events to resend first, then STARTED/final events, then progress."""
         batch: List[Dict[str, Any]] = []
         sources: List[Optional[Progress]] = []
+        # _in_flight counts each event before it leaves its queue: the bound of put_lifecycle
+        # never undercounts.
         while self._retry and len(batch) < self._batch_max:
+            self._in_flight = len(batch) + 1
             batch.append(self._retry.pop(0))
             sources.append(None)
         while self.lifecycle and len(batch) < self._batch_max:
+            self._in_flight = len(batch) + 1
             batch.append(self.lifecycle.popleft())
             sources.append(None)
         if with_progress or batch:
@@ -212,6 +216,7 @@ class Reporter:
                 if len(batch) >= self._batch_max:
                     self.progress_wake = True
                     break
+                self._in_flight = len(batch) + 1
                 item = self.progress.pop(rid, None)
                 if item is None:
                     continue
@@ -221,7 +226,10 @@ class Reporter:
                     sources.append(item)
             self._last_progress_send = time.monotonic()
         self._in_flight = len(batch)
-        return batch, sources
+        # In time order, as the events happened (the server orders by time anyway; a reader of
+        # the requests sees a job's progress before its end).
+        order = sorted(range(len(batch)), key=lambda i: (batch[i]["event_time"], batch[i]["seq"]))
+        return [batch[i] for i in order], [sources[i] for i in order]
 
     def _timeout(self) -> float:
         t = self.request_timeout
