@@ -104,7 +104,9 @@ def clean_progress(p: Any) -> Tuple[float, bool]:
         raise BadProgress(f"{type(p).__name__} {p!r:.40}")
     try:
         p = float(p)  # ints, numpy and torch scalars, Decimal, Fraction
-    except (TypeError, ValueError, OverflowError):
+    except OverflowError:  # an int beyond a float: out of range, clamped below
+        p = math.inf if p > 0 else -math.inf
+    except (TypeError, ValueError):
         raise BadProgress(f"{type(p).__name__} {p!r:.40}") from None
     if math.isnan(p):
         raise BadProgress("NaN")

@@ -113,6 +113,8 @@ class Job:
         try:
             if not self._rid:
                 self._rid = _event.new_request_id(self._name)
+            if _runtime.forked_child():
+                return self  # the parent reports; a forked child (a DataLoader worker) never sends
             if not self._all_ranks and not _runtime.reporting_rank():
                 _problems.log.debug("trainstatus: rank %s does not report (all_ranks=False)",
                                     os.environ.get("RANK", os.environ.get("LOCAL_RANK")))

@@ -44,6 +44,11 @@ def reporting_rank() -> bool:
     return True
 
 
+def forked_child() -> bool:
+    """Whether this process is a fork of one that imported trainstatus (it never reports)."""
+    return _pid != os.getpid()
+
+
 def reporter(cfg: Config, *, send_interval: Optional[float], exit_timeout: Optional[float]) -> Reporter:
     """The reporter for cfg, started on first use. Of several jobs' settings, the shortest send
     interval and the longest exit deadline win."""

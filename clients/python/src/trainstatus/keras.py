@@ -45,7 +45,9 @@ class TrainstatusCallback(_Callback):  # type: ignore[misc]
 
     def on_train_begin(self, logs: Optional[Dict[str, Any]] = None) -> None:
         try:
-            model = getattr(self, "_model", None)
+            # Keras 3 keeps the model in _model (its `model` property may sync state); Keras 2
+            # and tf.keras in `model`.
+            model = getattr(self, "_model", None) or self.__dict__.get("model")
             self._epoch = 0
             self._run.start(str(getattr(model, "name", "") or "keras"))
         except Exception:
