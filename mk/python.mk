@@ -26,3 +26,11 @@ python-deps:
 # The bootstraps built once by build-host serve the end-to-end test's stack too.
 test-python: python-deps local-deps dynamodb-local build-host
 	@cd clients/python && TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+## bench-python: the cost of job.progress to a training loop (endpoint slow and down, against a
+## dict-store baseline), into the "Python reporter" section of BENCHMARKS.md.
+.PHONY: bench-python
+bench: bench-python
+bench-python:
+	@$(PYTHON) clients/python/bench/progress.py \
+	  | $(GO) run ./internal/tools/benchreport -file BENCHMARKS.md -section python -cmd "make bench-python"
