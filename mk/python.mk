@@ -3,22 +3,23 @@
 # Debian packages when run as root, a clear message otherwise). The package itself needs only the
 # standard library.
 #
-#   make python-deps   install python3-pytest and python3-torch (make test-python does it first)
+#   make python-deps   install python3-pytest, python3-torch and python3-pip (the packaging test builds a
+#                      wheel with it); make test-python does it first
 #   make test-python   the reporter's tests; the end-to-end one starts its own local stack
 
 PYTHON := /usr/bin/python3
-PYTHON_DEBS := python3-pytest python3-torch
+PYTHON_DEBS := python3-pytest python3-torch python3-pip
 
 .PHONY: python-deps test-python
 python-deps:
-	@if $(PYTHON) -c 'import pytest, torch' >/dev/null 2>&1; then exit 0; fi; \
+	@if $(PYTHON) -c 'import pytest, torch, pip, setuptools' >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "==> installing Debian $(PYTHON_DEBS) (apt-get, about a minute)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PYTHON_DEBS) >/dev/null; \
-	  $(PYTHON) -c 'import pytest, torch' || { echo "apt-get installed $(PYTHON_DEBS) but $(PYTHON) cannot import them"; exit 1; }; \
+	  $(PYTHON) -c 'import pytest, torch, pip, setuptools' || { echo "apt-get installed $(PYTHON_DEBS) but $(PYTHON) cannot import them"; exit 1; }; \
 	  echo "==> $$($(PYTHON) -c 'import pytest, torch; print("pytest", pytest.__version__, "torch", torch.__version__)') ready"; \
 	else \
-	  echo "$(PYTHON) cannot import pytest and torch: the Python reporter's tests need them."; \
+	  echo "$(PYTHON) cannot import pytest, torch and pip: the Python reporter's tests need them."; \
 	  echo "Install them as root (Debian/Ubuntu): apt-get install -y --no-install-recommends $(PYTHON_DEBS)"; \
 	  exit 1; \
 	fi

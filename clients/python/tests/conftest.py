@@ -46,15 +46,20 @@ class LogRecords(logging.Handler):
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: "os.PathLike[str]") -> Iterator[None]:
-    """No user config, token or rank leaks into a test; each test starts with fresh reporters."""
+    """No user config, token or rank leaks into a test; each test starts with fresh reporters;
+    no test may end with an internal error told."""
     for var in ("TRAINSTATUS_API_URL", "TRAINSTATUS_REPORTING_TOKEN", "TRAINSTATUS_JOB_ID", "RANK", "LOCAL_RANK"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     _problems.reset()
+    watch = LogRecords()
+    logging.getLogger("trainstatus").addHandler(watch)
     yield
     _runtime.reset()
+    logging.getLogger("trainstatus").removeHandler(watch)
     _problems.reset()
+    assert not [m for m in watch.warnings() if "internal" in m or "cannot queue" in m or "cannot set up" in m]
 
 
 @pytest.fixture

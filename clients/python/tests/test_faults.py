@@ -191,7 +191,7 @@ def test_memory_is_bounded_while_the_endpoint_is_down(logs, monkeypatch):
 
 
 def test_heartbeats_repeat_the_last_progress(env):
-    job = trainstatus.job("quiet", heartbeat_seconds=0.1).start()
+    job = trainstatus.job("quiet", heartbeat_seconds=0.1, send_interval=0).start()
     env.wait_for(lambda s: s.events("IN_PROGRESS"))  # a heartbeat before any report
     assert env.events("IN_PROGRESS")[0]["progress"] == 0
     job.progress(40, "epoch 4/10")

@@ -157,7 +157,9 @@ class Reporter:
         if self.progress:
             due.append(may if self._flushing() else max(may, self._last_progress_send + self.send_interval))
         for job in list(self.jobs.values()):
-            due.append(job._heartbeat_due())
+            beat = job._heartbeat_due()
+            if beat != float("inf"):
+                due.append(beat)
         if not due:
             return None
         return max(0.0, min(due) - now)
