@@ -26,7 +26,7 @@ python-deps:
 
 # The bootstraps built once by build-host serve the end-to-end test's stack too.
 test-python: python-deps local-deps dynamodb-local build-host
-	@cd clients/python && TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(PYTHON) -m pytest -q -p no:cacheprovider tests
+	@cd clients/python && PYTHONDONTWRITEBYTECODE=1 TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(PYTHON) -m pytest -q tests
 
 ## bench-python: the cost of job.progress to a training loop (endpoint slow and down, against a
 ## dict-store baseline), into the "Python reporter" section of BENCHMARKS.md.
