@@ -234,3 +234,39 @@ def test_thread_safe_under_concurrent_reports(env):
         keys = [(e["event_time"], e["seq"]) for e in evs]
         assert len(set(keys)) == len(keys)
         assert evs[-1]["status"] == "SUCCESS"
+
+
+def test_the_sender_never_spins_while_the_endpoint_is_down(logs):
+    job = trainstatus.job("down beats", api_url=closed_port_url(), token=TOKEN, heartbeat_seconds=0.05,
+                          send_interval=0)
+    beats = threading.Condition()
+    count = [0]
+    original = job._heartbeat
+
+    def counted(wall):
+        original(wall)
+        with beats:
+            count[0] += 1
+            beats.notify_all()
+
+    job._heartbeat = counted
+    job.start()
+    job.progress(10, "waiting")
+    logs.wait_for("cannot reach the API")
+    with beats:
+        assert beats.wait_for(lambda: count[0] >= 10, 60)
+    # Ten heartbeats, each a wake-up of the sender, and a request now and then: about ten
+    # cycles. A sender that spun while its report waits out the backoff would make millions.
+    r = job._reporter
+    assert r.cycles < 1000, r.cycles
+    assert r.progress[job.id][3:] == (10, "waiting")
+
+
+def test_after_a_revoked_token_the_sender_sleeps(env, logs):
+    env.then(Answer(401))
+    job = trainstatus.job("revoked beats", heartbeat_seconds=0.05).start()
+    logs.wait_for("refused the reporting token")
+    r = job._reporter
+    r.wake()
+    assert trainstatus.flush(30)
+    assert not r.jobs and r._next_due(0.0) is None

@@ -256,8 +256,10 @@ class Job:
         """Queued by the sender when the job said nothing for heartbeat_seconds: IN_PROGRESS
         repeating the last progress and message, so that the job is not called stalled."""
         r = self._reporter
+        self._last_t = time.monotonic()  # also when nothing is queued: the next beat is due later
         if r is None or self._closed:
             return
-        self._last_t = time.monotonic()
         pct = self._pct if self._pct is not None else 0
-        r.progress.setdefault(self._rid, (self, wall, next(self._seq), pct, self._msg))
+        # Replaces a report still waiting (the endpoint down): same values, the time of now, so
+        # that when it gets through it says the job was alive until now.
+        r.progress[self._rid] = (self, wall, next(self._seq), pct, self._msg)

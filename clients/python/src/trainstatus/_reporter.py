@@ -66,6 +66,7 @@ class Reporter:
         self._rsock.setblocking(False)
         self._wsock.setblocking(False)
         self.sent = 0  # events the endpoint acknowledged (accepted or refused for good)
+        self.cycles = 0  # wake-ups of the sender (a test proves it never spins)
         self._thread = threading.Thread(target=self._run, name="trainstatus-sender", daemon=True)
         self._thread.start()
 
@@ -133,6 +134,7 @@ class Reporter:
                     pass
                 if self._stop or self.dead:
                     break
+                self.cycles += 1
                 self._cycle()
             except Exception as e:  # a bug here must not end reporting for good, nor spin
                 _problems.once("internal_sender", "internal error in the sender (%r); reporting goes on", e)
@@ -171,7 +173,7 @@ class Reporter:
 
     def _heartbeats(self, wall: float, now: float) -> None:
         for job in list(self.jobs.values()):
-            if job._heartbeat_due() <= now and job._rid not in self.progress:
+            if job._heartbeat_due() <= now:
                 job._heartbeat(wall)
 
     def _cycle(self) -> None:
@@ -180,6 +182,7 @@ class Reporter:
             self.lifecycle.clear()
             self.progress.clear()
             self._retry.clear()
+            self.jobs.clear()  # no heartbeats either: nothing wakes this thread again
             self._notify_waiters()
             return
         self._heartbeats(time.time(), now)
