@@ -27,13 +27,18 @@ type view struct {
 //   - eta: job.EstimateFinish from the first progress report (first_report, an order key, and
 //     first_report_progress) and the last one (updated_at, progress), only while the job is not
 //     final. It depends on stored fields only, so it changes only when an event changes the job.
-//   - stalled: job.Stalled, silent (since updated_at) longer than the stall window.
+//   - stalled: job.Stalled, silent (since updated_at) longer than the stall window: the job's
+//     own (stall_after_seconds) or the server's.
 func (v view) job(it tables.StatusItem) (statusapi.Job, error) {
+	window := v.stallWindow
+	if it.StallAfterSeconds > 0 {
+		window = time.Duration(it.StallAfterSeconds) * time.Second
+	}
 	j := statusapi.Job{
-		RequestID: it.RequestID, Status: it.Status, Timestamp: it.Timestamp, UpdatedAt: it.UpdatedAt,
+		RequestID: it.RequestID, Name: it.Name, Status: it.Status, Timestamp: it.Timestamp, UpdatedAt: it.UpdatedAt,
 		Progress: it.Progress, Message: it.Message, Error: it.Error,
 		StartedAt: it.StartedAt, InProgressAt: it.InProgressAt, FinishedAt: it.FinishedAt,
-		StallWindowSeconds: int64(v.stallWindow / time.Second),
+		StallWindowSeconds: int64(window / time.Second),
 	}
 	if it.Status.Final() {
 		return j, nil
@@ -42,7 +47,7 @@ func (v view) job(it tables.StatusItem) (statusapi.Job, error) {
 	if err != nil {
 		return j, fmt.Errorf("%w: job %s/%s: updated_at: %w", errStoredJob, it.UserID, it.RequestID, err)
 	}
-	j.Stalled = job.Stalled(it.Status, lastHeard, v.now, v.stallWindow)
+	j.Stalled = job.Stalled(it.Status, lastHeard, v.now, window)
 	if it.FirstReport == "" || it.FirstReportProgress == nil || it.Progress == nil {
 		return j, nil // fewer than one progress report: nothing to extrapolate
 	}

@@ -102,6 +102,31 @@ func TestStalled(t *testing.T) {
 	})
 }
 
+// TestJobsOwnStallWindow: a job's stall_after_seconds replaces the server's window for it, and
+// its name is shown.
+func TestJobsOwnStallWindow(t *testing.T) {
+	f := newFixture(t)
+	own := event("own-window", job.Started, 0)
+	own.Name, own.StallAfter = "bert finetune", 2*time.Hour
+	f.track(own, event("server-window", job.Started, 0))
+	cases := []struct {
+		id         string
+		wantName   string
+		wantWindow time.Duration
+		wantStall  bool
+	}{
+		{"own-window", "bert finetune", 2 * time.Hour, false},
+		{"server-window", "", testWindow, true},
+	}
+	f.now, f.h.StallWindow = t0.Add(time.Hour), testWindow
+	for _, tc := range cases {
+		got := decodeJob(t, f.do(getReq(t, tc.id, alice)))
+		if got.Name != tc.wantName || got.StallWindowSeconds != int64(tc.wantWindow/time.Second) || got.Stalled != tc.wantStall {
+			t.Errorf("%s: name %q window %d stalled %t, want %q %v %t", tc.id, got.Name, got.StallWindowSeconds, got.Stalled, tc.wantName, tc.wantWindow, tc.wantStall)
+		}
+	}
+}
+
 // TestStoredJobThatCannotBeShown: a stored time the tracker never writes is a 500 (logged at
 // ERROR with the job's key), not a guess.
 func TestStoredJobThatCannotBeShown(t *testing.T) {

@@ -5,8 +5,10 @@ import "github.com/trainstatus/trainstatus/pkg/job"
 // Job is one training job as the API shows it (GET /status/{request_id}, and each item of a list).
 // Times are job.TimeLayout strings.
 type Job struct {
-	RequestID string     `json:"request_id"`
-	Status    job.Status `json:"status"`
+	RequestID string `json:"request_id"`
+	// Name is the job's display name, when its events gave one (the request id otherwise names it).
+	Name   string     `json:"name,omitempty"`
+	Status job.Status `json:"status"`
 	// Timestamp is when the job started; lists are sorted by it, newest first.
 	Timestamp string `json:"timestamp"`
 	// UpdatedAt is the event time of the last applied event: when the job was last heard from.
@@ -25,8 +27,8 @@ type Job struct {
 	// Stalled is true when the job is not final and has been silent longer than
 	// StallWindowSeconds (job.Stalled).
 	Stalled bool `json:"stalled,omitempty"`
-	// StallWindowSeconds is the server's stall window, so a client can say how long a job may be
-	// silent.
+	// StallWindowSeconds is the job's stall window (its own stall_after_seconds, else the
+	// server's), so a client can say how long a job may be silent.
 	StallWindowSeconds int64 `json:"stall_window_seconds"`
 }
 

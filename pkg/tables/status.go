@@ -23,6 +23,8 @@ const (
 	AttrLastEvent           = "last_event"
 	AttrExpiresAt           = "expires_at"
 	AttrNotifiedAt          = "notified_at"
+	AttrName                = "name"
+	AttrStallAfter          = "stall_after_seconds"
 )
 
 // IndexByStarted is the status table's local secondary index: one user's jobs by start time. The
@@ -63,6 +65,11 @@ type StatusItem struct {
 	ExpiresAt int64 `dynamodbav:"expires_at,omitempty"`
 	// NotifiedAt is when status-notifier e-mailed the owner that the job ended.
 	NotifiedAt string `dynamodbav:"notified_at,omitempty"`
+	// Name is the job's display name, the last one an applied event gave (events without one
+	// leave it as it is).
+	Name string `dynamodbav:"name,omitempty"`
+	// StallAfterSeconds is the job's own stall window (0: the deployment's), set like Name.
+	StallAfterSeconds int64 `dynamodbav:"stall_after_seconds,omitempty"`
 }
 
 // StatusKey returns the status table key of the job (user, request).

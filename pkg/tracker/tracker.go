@@ -140,12 +140,20 @@ func statusIn(states []job.Status) expression.ConditionBuilder {
 	return expression.Name(tables.AttrStatus).In(values[0], values[1:]...)
 }
 
-// setEventFields writes what describes the last applied event: progress, message, error.
+// setEventFields writes what describes the last applied event: progress, message, error; and
+// the job's name and stall window when the event gives them (an event without them, such as a
+// heartbeat from a reporter that sent the name once, leaves them as they are).
 func setEventFields(u *ddb.Update[tables.StatusItem], ev trainevent.Event) {
 	progress := eventProgress(ev)
 	setOrRemove(u, tables.AttrProgress, progress != nil, progress)
 	setOrRemove(u, tables.AttrMessage, ev.Message != "", ev.Message)
 	setOrRemove(u, tables.AttrError, ev.Error != "", ev.Error)
+	if ev.Name != "" {
+		u.Set(tables.AttrName, ev.Name)
+	}
+	if ev.StallAfter > 0 {
+		u.Set(tables.AttrStallAfter, int64(ev.StallAfter/time.Second))
+	}
 }
 
 func setOrRemove(u *ddb.Update[tables.StatusItem], name string, set bool, value any) {

@@ -11,6 +11,13 @@ var ErrInvalid = errors.New("trainevent: invalid event")
 // FieldBody is the Field of a [FieldError] about the body as a whole (not JSON, too large, ...).
 const FieldBody = "body"
 
+// Field names of the optional fields added with reporting tokens (the JSON keys).
+const (
+	FieldUserID     = "user_id"
+	FieldName       = "name"
+	FieldStallAfter = "stall_after_seconds"
+)
+
 // FieldError says which field of an event is invalid, and why. It matches [ErrInvalid].
 type FieldError struct {
 	Field  string // the JSON key ("request_id", ...) or FieldBody

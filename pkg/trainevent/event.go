@@ -14,6 +14,14 @@ const (
 	MaxErrorLen     = 4 << 10   // bytes
 	MaxSeq          = 1<<53 - 1 // the largest integer a float64 (and so any JSON parser) keeps exactly
 	MaxBodySize     = 64 << 10  // bytes of JSON; a valid event, fully escaped, stays well below
+	MaxNameLen      = 200       // bytes of the display name
+)
+
+// The bounds of a job's own stall window (stall_after_seconds): a minute, so that a heartbeat
+// every few seconds is never needed, to a week, beyond which silence is not worth a sweep's look.
+const (
+	MinStallAfter = time.Minute
+	MaxStallAfter = 7 * 24 * time.Hour
 )
 
 // Event is one training event. Build one and call [Event.Validate] (or let the producer do it),
@@ -27,6 +35,12 @@ type Event struct {
 	Progress  *float64 // nil when absent; ProgressDecimals places after Parse
 	Message   string
 	Error     string
+	// Name is the job's display name ("resnet50-lr0.1"), optional: the request id stays the key,
+	// so a rerun under a new request id is a new job with the same name.
+	Name string
+	// StallAfter is the job's own stall window (0: the deployment's default): how long it may be
+	// silent before it is called stalled. Whole seconds from MinStallAfter to MaxStallAfter.
+	StallAfter time.Duration
 }
 
 // OrderKey is the key by which events are ordered: job.FormatTime(EventTime) + "#" + Seq

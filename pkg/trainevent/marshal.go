@@ -3,6 +3,7 @@ package trainevent
 import (
 	"bytes"
 	"encoding/json"
+	"time"
 
 	"github.com/trainstatus/trainstatus/pkg/job"
 )
@@ -17,6 +18,9 @@ type wire struct {
 	Progress  *float64   `json:"progress,omitempty"`
 	Message   string     `json:"message,omitempty"`
 	Error     string     `json:"error,omitempty"`
+	Name      string     `json:"name,omitempty"`
+	// StallAfter is in whole seconds.
+	StallAfter int64 `json:"stall_after_seconds,omitempty"`
 }
 
 // Marshal validates e and returns its message body: the event time in job.TimeLayout (UTC,
@@ -36,14 +40,16 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(wire{
-		RequestID: e.RequestID,
-		UserID:    e.UserID,
-		Status:    e.Status,
-		EventTime: job.FormatTime(e.EventTime),
-		Seq:       e.Seq,
-		Progress:  e.Progress,
-		Message:   e.Message,
-		Error:     e.Error,
+		RequestID:  e.RequestID,
+		UserID:     e.UserID,
+		Status:     e.Status,
+		EventTime:  job.FormatTime(e.EventTime),
+		Seq:        e.Seq,
+		Progress:   e.Progress,
+		Message:    e.Message,
+		Error:      e.Error,
+		Name:       e.Name,
+		StallAfter: int64(e.StallAfter / time.Second),
 	})
 	if err != nil {
 		return nil, err

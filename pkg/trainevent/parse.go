@@ -27,6 +27,11 @@ func Parse(body []byte) (Event, error) {
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		return Event{}, &FieldError{Field: FieldBody, Reason: "must be a JSON object", Err: err}
 	}
+	return parseRaw(raw)
+}
+
+// parseRaw decodes and validates the fields of a JSON object.
+func parseRaw(raw map[string]json.RawMessage) (Event, error) {
 	e, err := decode(raw)
 	if verr := e.Validate(); verr != nil {
 		// After a refusal, e holds the fields before the refused one and zero values from it on.
@@ -40,6 +45,32 @@ func Parse(body []byte) (Event, error) {
 		return Event{}, err
 	}
 	return e, nil
+}
+
+// notOwnerReason is the reason ParseOwned refuses an event naming another user.
+const notOwnerReason = "must be the token's owner or absent"
+
+// ParseOwned parses an event sent with an owner's credentials (a reporting token): user_id may be
+// absent, and is then the owner; an event naming any other user is refused with a *FieldError on
+// user_id. Every other rule is Parse's, so what the ingest endpoint accepts, the status-updater
+// accepts.
+func ParseOwned(body []byte, owner string) (Event, error) {
+	if len(body) > MaxBodySize {
+		return Event{}, fieldErr(FieldBody, bodyTooLarge)
+	}
+	if !utf8.Valid(body) {
+		return Event{}, fieldErr(FieldBody, "must be valid UTF-8")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return Event{}, &FieldError{Field: FieldBody, Reason: "must be a JSON object", Err: err}
+	}
+	if _, ok := present(raw, FieldUserID); !ok {
+		raw[FieldUserID], _ = json.Marshal(owner)
+	} else if u, ferr := stringField(raw, FieldUserID); ferr != nil || u != owner {
+		return Event{}, fieldErr(FieldUserID, notOwnerReason)
+	}
+	return parseRaw(raw)
 }
 
 // decode fills an event from raw, one field at a time in the order of the package
@@ -76,8 +107,26 @@ func decode(raw map[string]json.RawMessage) (e Event, err *FieldError) {
 	if e.Message, err = stringField(raw, "message"); err != nil {
 		return e, err
 	}
-	e.Error, err = stringField(raw, "error")
+	if e.Error, err = stringField(raw, "error"); err != nil {
+		return e, err
+	}
+	if e.Name, err = stringField(raw, FieldName); err != nil {
+		return e, err
+	}
+	e.StallAfter, err = stallAfterField(raw, FieldStallAfter)
 	return e, err
+}
+
+// stallAfterField reads a whole number of seconds; Validate checks its bounds.
+func stallAfterField(raw map[string]json.RawMessage, key string) (time.Duration, *FieldError) {
+	if _, ok := present(raw, key); !ok {
+		return 0, nil
+	}
+	n, err := seqField(raw, key)
+	if err != nil || n == 0 || n > uint64(MaxStallAfter/time.Second) { // 0 would mean "absent"
+		return 0, fieldErr(key, stallAfterRule)
+	}
+	return time.Duration(n) * time.Second, nil
 }
 
 // present returns the raw value of key, or false when it is absent or null.

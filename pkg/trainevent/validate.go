@@ -43,8 +43,40 @@ func (e Event) Validate() error {
 	if err := checkText("message", e.Message, MaxMessageLen); err != nil {
 		return err
 	}
-	return checkText("error", e.Error, MaxErrorLen)
+	if err := checkText("error", e.Error, MaxErrorLen); err != nil {
+		return err
+	}
+	if err := checkName(e.Name); err != nil {
+		return err
+	}
+	return checkStallAfter(e.StallAfter)
 }
+
+// checkName: a display name is one line of text: no control character at all (a name is shown
+// in a list row, a terminal title and an email subject, where even a newline would forge a line).
+func checkName(s string) error {
+	if err := checkText(FieldName, s, MaxNameLen); err != nil {
+		return err
+	}
+	if strings.ContainsAny(s, "\t\n") {
+		return fieldErr(FieldName, "must not contain control characters")
+	}
+	return nil
+}
+
+func checkStallAfter(d time.Duration) error {
+	if d == 0 {
+		return nil
+	}
+	if d%time.Second != 0 || d < MinStallAfter || d > MaxStallAfter {
+		return fieldErr(FieldStallAfter, stallAfterRule)
+	}
+	return nil
+}
+
+// stallAfterRule is the refusal of a stall window out of bounds.
+var stallAfterRule = fmt.Sprintf("must be an integer number of seconds from %d to %d",
+	int(MinStallAfter/time.Second), int(MaxStallAfter/time.Second))
 
 func checkRequestID(s string) error {
 	if s == "" {
