@@ -82,7 +82,7 @@ def test_a_pytorch_run_reports_to_the_api(stack, secret):
         train(job, epochs=3)
     assert trainstatus.flush(60)
     got = final_status(stack, job.id)
-    assert got["request_id"] == job.id
+    assert (got["request_id"], got["name"]) == (job.id, "pytorch e2e")
     assert (got["status"], got["progress"]) == ("SUCCESS", 100)
     assert got["message"].startswith("epoch 3/3, loss ")
     assert got["started_at"] and got["finished_at"]
@@ -94,6 +94,6 @@ def test_a_pytorch_run_that_raises_is_failed_on_the_api(stack, secret):
             train(job, epochs=3, fail_at=1)
     assert trainstatus.flush(60)
     got = final_status(stack, job.id)
-    assert got["status"] == "FAILED"
+    assert (got["status"], got["name"]) == ("FAILED", "pytorch e2e crash")
     assert got["error"].startswith("RuntimeError: loss diverged at epoch 2\nTraceback")
     assert got["message"].startswith("epoch 1/3")
