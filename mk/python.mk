@@ -12,11 +12,11 @@ PYTHON_DEBS := python3-pytest python3-torch python3-pip
 
 .PHONY: python-deps test-python
 python-deps:
-	@if $(PYTHON) -c 'import pytest, torch, pip, setuptools' >/dev/null 2>&1; then exit 0; fi; \
+	@if $(PYTHON) -c 'import setuptools, pytest, torch' >/dev/null 2>&1 && $(PYTHON) -m pip --version >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "==> installing Debian $(PYTHON_DEBS) (apt-get, about a minute)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PYTHON_DEBS) >/dev/null; \
-	  $(PYTHON) -c 'import pytest, torch, pip, setuptools' || { echo "apt-get installed $(PYTHON_DEBS) but $(PYTHON) cannot import them"; exit 1; }; \
+	  { $(PYTHON) -c 'import setuptools, pytest, torch' && $(PYTHON) -m pip --version >/dev/null; } || { echo "apt-get installed $(PYTHON_DEBS) but $(PYTHON) cannot import them"; exit 1; }; \
 	  echo "==> $$($(PYTHON) -c 'import pytest, torch; print("pytest", pytest.__version__, "torch", torch.__version__)') ready"; \
 	else \
 	  echo "$(PYTHON) cannot import pytest, torch and pip: the Python reporter's tests need them."; \

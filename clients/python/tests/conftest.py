@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from faultserver import FaultServer  # noqa: E402
 
 import trainstatus  # noqa: E402
-from trainstatus import _problems, _runtime  # noqa: E402
+from trainstatus import _problems, _reporter, _runtime  # noqa: E402
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 TOKEN = "tsk_" + "a" * 32
@@ -52,6 +52,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: "os.PathLike[str]") -> 
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # Backoff starts at 20 ms instead of 500 (test_backoff_doubles checks its shape): the
+    # retry tests wait for delivery, not for the production pace.
+    monkeypatch.setattr(_reporter, "BACKOFF_BASE", 0.02)
     _problems.reset()
     watch = LogRecords()
     logging.getLogger("trainstatus").addHandler(watch)

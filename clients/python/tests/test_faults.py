@@ -66,6 +66,19 @@ def test_5xx_is_retried_until_delivered_and_told_once(env, logs, status, kind):
     assert {e["status"] for e in env.events()} >= {"STARTED", "SUCCESS"}
 
 
+def test_backoff_doubles_with_jitter(env):
+    env.then(*[Answer(500)] * 5)
+    trainstatus.job("backoff").start()
+    env.wait_for(lambda s: s.events("STARTED"))
+    at = [r.at for r in env.requests]
+    gaps = [b - a for a, b in zip(at, at[1:])]
+    base = _reporter.BACKOFF_BASE
+    # Each wait is at least half of base * 2^attempt (the jitter takes at most half off): lower
+    # bounds, which no load can break.
+    assert len(gaps) == 5
+    assert all(g >= base * 2 ** k / 2 for k, g in enumerate(gaps)), gaps
+
+
 def test_429_waits_for_retry_after(env, logs):
     env.then(Answer(429, retry_after="2"))
     job = trainstatus.job("throttled").start()
