@@ -38,3 +38,13 @@ def test_pip_builds_a_typed_wheel_without_dependencies(tmp_path):
                         " print(trainstatus.__version__, trainstatus.__file__)", str(target)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and str(target) in r.stdout, r.stderr
+
+
+def test_every_module_is_python_3_9_syntax():
+    import ast
+
+    pkg = os.path.join(SRC, "trainstatus")
+    for name in sorted(os.listdir(pkg)):
+        if name.endswith(".py"):
+            with open(os.path.join(pkg, name), encoding="utf-8") as f:
+                ast.parse(f.read(), filename=name, feature_version=(3, 9))
