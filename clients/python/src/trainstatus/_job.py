@@ -62,7 +62,7 @@ class Job:
             if changed:
                 _problems.once("name", "the job name was changed to fit the format (no control characters, "
                                "at most %d bytes): %r", _event.NAME_MAX_BYTES, self._name)
-            self._rid = self._choose_id(job_id)
+            self._rid = self._choose_id(job_id) or _event.new_request_id(self._name)
             self._stall, changed = _event.clean_stall(stall_after_seconds)
             if changed:
                 _problems.once("stall", "stall_after_seconds must be an integer from %d to %d: using %s",
@@ -80,7 +80,7 @@ class Job:
     def _choose_id(job_id: Optional[str]) -> str:
         given = job_id if job_id is not None else os.environ.get(_config.ENV_JOB_ID, "").strip() or None
         if given is None:
-            return ""
+            return ""  # a new job
         if _event.valid_request_id(given):
             return given
         _problems.once("job_id", "job id %r is not a valid request id (1-128 of A-Za-z0-9._:-): this run "
@@ -111,8 +111,6 @@ class Job:
             return self
         self._started = True
         try:
-            if not self._rid:
-                self._rid = _event.new_request_id(self._name)
             if _runtime.forked_child():
                 return self  # the parent reports; a forked child (a DataLoader worker) never sends
             if not self._all_ranks and not _runtime.reporting_rank():
