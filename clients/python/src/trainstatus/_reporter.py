@@ -171,6 +171,12 @@ class Reporter:
             for done, _ in list(self._waiters):
                 done.set()
 
+    def _drop_everything(self) -> None:
+        self.lifecycle.clear()
+        self.progress.clear()
+        self._retry.clear()
+        self.jobs.clear()  # no heartbeats either: nothing wakes this thread again
+
     def _heartbeats(self, wall: float, now: float) -> None:
         for job in list(self.jobs.values()):
             if job._heartbeat_due() <= now:
@@ -179,10 +185,7 @@ class Reporter:
     def _cycle(self) -> None:
         now = time.monotonic()
         if self.disabled:
-            self.lifecycle.clear()
-            self.progress.clear()
-            self._retry.clear()
-            self.jobs.clear()  # no heartbeats either: nothing wakes this thread again
+            self._drop_everything()
             self._notify_waiters()
             return
         self._heartbeats(time.time(), now)
@@ -266,9 +269,10 @@ class Reporter:
             self._retry_at = self._honour_until = 0.0
             return
         if out.kind == _transport.UNAUTHORIZED:
+            self.disabled = True
+            self._drop_everything()
             _problems.once("unauthorized", "the API refused the reporting token (401 %s): unknown or revoked; "
                            "this process stops reporting, the training runs as usual", out.problem)
-            self.disabled = True
             return
         if out.kind == _transport.DROPPED:
             _problems.once(out.problem_kind, "%s for %s: those events are dropped (told once)", out.problem, self.url)
