@@ -13,17 +13,17 @@
 // The page's modules (static/*.js):
 //
 //	app.js     entry: loads config.json, restores a session, routes "/" and "/jobs/{id}", the header
-//	config.js  the constants: poll intervals, back-off, token refresh lead (one place)
-//	auth.js    Cognito over fetch: sign-in, sign-up, confirm, refresh before expiry, sign-out
+//	config.js  the constants: poll intervals, back-off, token refresh lead (one place); URL tuning
+//	auth.js    Cognito over fetch: sign-in, sign-up, confirm, refresh, sign-out, the cross-tab hand-off
 //	api.js     the status API: bearer token, If-None-Match, one refresh-and-retry on 401
-//	poll.js    the poller: interval, paused while the tab is hidden, back-off and "reconnecting"
+//	poll.js    the poller: interval, paused while the tab is hidden, back-off, the countdown notice
 //	signin.js  the sign-in, sign-up and confirm forms
-//	list.js    "My jobs": paging, status filter, empty state
-//	job.js     one job: stage tracker, progress, ETA, stalled, error, "no such job"
-//	view.js    the shared pieces: DOM builder, status pill, progress bar, times, live region
+//	list.js    "My jobs": paging, filters in the URL (status, stalled, name search), empty state
+//	job.js     one job: stage tracker, progress, ETA, stalled, the full error, "no such job"
+//	view.js    the shared pieces: DOM builder, status pill, progress bar, ticking times, live region
 //
-// Tests may shorten the poll intervals with the query parameter pollMs (see config.js); nothing
-// else reads the query string.
+// The page reads its query string for the list's filters (status, stalled, name search) and,
+// only when /config.json says urlTuning (the local stack), for the tests' pollMs (see config.js).
 package web
 
 import (
@@ -54,6 +54,15 @@ type Config struct {
 	UserPoolID       string `json:"userPoolId"`
 	UserPoolClientID string `json:"userPoolClientId"`
 	CognitoEndpoint  string `json:"cognitoEndpoint"` // e.g. https://cognito-idp.us-east-1.amazonaws.com/
+	// PasswordMinLength is the pool's shortest password (deploy.PasswordMinLength), for the
+	// sign-up form's hint and check.
+	PasswordMinLength int `json:"passwordMinLength,omitempty"`
+	// URLTuning lets the page's URL shorten its poll intervals (?pollMs=, see config.js). Only the
+	// local stack sets it, for its tests: deployed, a crafted link cannot make a tab poll faster.
+	URLTuning bool `json:"urlTuning,omitempty"`
+	// SignUpCodeHint, local stack only, tells the confirm form where the sign-up code is (no
+	// email leaves this machine).
+	SignUpCodeHint string `json:"signUpCodeHint,omitempty"`
 }
 
 // asset is one embedded file, ready to serve.

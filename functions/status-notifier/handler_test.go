@@ -108,8 +108,8 @@ func TestFailuresAndRedelivery(t *testing.T) {
 			{outcome: Skipped, mailAfter: 1},
 		}},
 		{"SES throttles, then recovers", []step{
-			{sesFault: &sesFault{429, "TooManyRequestsException"}, outcome: Failed, failed: true, mailAfter: 0},
-			{sesFault: &sesFault{500, "InternalFailure"}, outcome: Failed, failed: true, mailAfter: 0},
+			{sesFault: &sesFault{status: 429, code: "TooManyRequestsException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{sesFault: &sesFault{status: 500, code: "InternalFailure"}, outcome: Failed, failed: true, mailAfter: 0},
 			{outcome: Sent, mailAfter: 1},
 		}},
 		{"reading the owner fails, then recovers", []step{
@@ -117,14 +117,14 @@ func TestFailuresAndRedelivery(t *testing.T) {
 			{outcome: Sent, mailAfter: 1},
 		}},
 		{"address refused: counted, not retried", []step{
-			{sesFault: &sesFault{400, "MessageRejected"}, outcome: Refused, mailAfter: 0},
+			{sesFault: &sesFault{status: 400, code: "MessageRejected"}, outcome: Refused, mailAfter: 0},
 		}},
 		{"no permission to send: the deployment's fault, retried", []step{
-			{sesFault: &sesFault{403, "AccessDeniedException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{sesFault: &sesFault{status: 403, code: "AccessDeniedException"}, outcome: Failed, failed: true, mailAfter: 0},
 			{outcome: Sent, mailAfter: 1},
 		}},
 		{"sender not verified: an operator's fault, retried", []step{
-			{sesFault: &sesFault{400, "MailFromDomainNotVerifiedException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{sesFault: &sesFault{status: 400, code: "MailFromDomainNotVerifiedException"}, outcome: Failed, failed: true, mailAfter: 0},
 		}},
 		{"crash after the send: the one duplicate the design allows", []step{
 			{ddbFault: "UpdateItem", outcome: Failed, failed: true, mailAfter: 1},
@@ -195,7 +195,7 @@ func TestBatchStopsAtTheFirstFailure(t *testing.T) {
 	f.user(owner, "batch@example.com", nil)
 	progress := f.sample("progress.json")
 	batch := events.DynamoDBEvent{Records: append(append(progress.Records, ok.Records...), progress.Records...)}
-	f.ses.fault.Store(&sesFault{503, "ServiceUnavailable"})
+	f.ses.fault.Store(&sesFault{status: 503, code: "ServiceUnavailable"})
 	resp := f.handle(batch)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != ok.Records[0].Change.SequenceNumber {
 		t.Fatalf("failures %v, want only the failed record %s", resp.BatchItemFailures, ok.Records[0].Change.SequenceNumber)

@@ -6,9 +6,10 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
 	"github.com/trainstatus/trainstatus/pkg/awserr"
-	"github.com/trainstatus/trainstatus/pkg/awsjson"
 )
 
 // Mailer sends one email. SES is the one in production; tests wrap it to inject faults.
@@ -20,62 +21,23 @@ type Mailer interface {
 // Sending it again cannot succeed.
 var ErrRefused = errors.New("status-notifier: the mail service refused the message")
 
-// SES sends through the SES v2 API (SendEmail) from a verified identity. It calls SendEmail
-// through pkg/awsjson rather than the generated service/sesv2 client, whose package
-// initialisation alone would put the function's cold start above its goal (pkg/awsjson says
-// why); the request is the one that client sends (TestSendEmailIsTheSDKRequest).
+// SendEmailAPI is the part of the SES v2 client SES uses (*sesv2.Client; tests wrap it).
+type SendEmailAPI interface {
+	SendEmail(ctx context.Context, in *sesv2.SendEmailInput, optFns ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+// SES sends through the SES v2 API (SendEmail) from a verified identity, with the generated
+// client main wires once: its request building, retries (awsconfig.Limits) and errors.
 type SES struct {
-	Client *awsjson.Client // of awsjson.SESv2
+	Client SendEmailAPI
 	From   string
-}
-
-// NewSES returns an SES mailer with cfg's region, credentials, retries and SES endpoint.
-func NewSES(cfg aws.Config, from string) (SES, error) {
-	c, err := awsjson.New(cfg, awsjson.SESv2)
-	if err != nil {
-		return SES{}, err
-	}
-	return SES{Client: c, From: from}, nil
-}
-
-// sendEmail is SES v2's SendEmail operation.
-var sendEmail = awsjson.Operation{Name: "SendEmail", Path: "/v2/email/outbound-emails"}
-
-// sendEmailInput is SendEmail's request (the part of it used): one simple message.
-type sendEmailInput struct {
-	FromEmailAddress string       `json:"FromEmailAddress"`
-	Destination      destination  `json:"Destination"`
-	Content          emailContent `json:"Content"`
-}
-
-type destination struct {
-	ToAddresses []string `json:"ToAddresses"`
-}
-
-type emailContent struct {
-	Simple simpleMessage `json:"Simple"`
-}
-
-type simpleMessage struct {
-	Subject content     `json:"Subject"`
-	Body    messageBody `json:"Body"`
-}
-
-type messageBody struct {
-	Text content `json:"Text"`
-	HTML content `json:"Html"`
-}
-
-type content struct {
-	Data    string `json:"Data"`
-	Charset string `json:"Charset"`
 }
 
 // Send sends e as one message with a plain-text and an HTML part. A refusal that no retry can fix
 // wraps ErrRefused; anything else (throttling, 5xx, a timeout, a sender identity or account that
 // is not ready) is returned as it is, for a retry.
 func (s SES) Send(ctx context.Context, e Email) error {
-	err := s.Client.Call(ctx, sendEmail, sesRequest(s.From, e), nil)
+	_, err := s.Client.SendEmail(ctx, sesRequest(s.From, e))
 	if err != nil && refused(err) {
 		return fmt.Errorf("%w: %w", ErrRefused, err)
 	}
@@ -83,16 +45,16 @@ func (s SES) Send(ctx context.Context, e Email) error {
 }
 
 // sesRequest is the SendEmail request that sends e from from, every part in UTF-8.
-func sesRequest(from string, e Email) sendEmailInput {
-	const utf8 = "UTF-8"
-	return sendEmailInput{
-		FromEmailAddress: from,
-		Destination:      destination{ToAddresses: []string{e.To}},
-		Content: emailContent{Simple: simpleMessage{
-			Subject: content{Data: e.Subject, Charset: utf8},
-			Body: messageBody{
-				Text: content{Data: e.Text, Charset: utf8},
-				HTML: content{Data: e.HTML, Charset: utf8},
+func sesRequest(from string, e Email) *sesv2.SendEmailInput {
+	utf8 := aws.String("UTF-8")
+	return &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(from),
+		Destination:      &types.Destination{ToAddresses: []string{e.To}},
+		Content: &types.EmailContent{Simple: &types.Message{
+			Subject: &types.Content{Data: aws.String(e.Subject), Charset: utf8},
+			Body: &types.Body{
+				Text: &types.Content{Data: aws.String(e.Text), Charset: utf8},
+				Html: &types.Content{Data: aws.String(e.HTML), Charset: utf8},
 			},
 		}},
 	}

@@ -9,9 +9,8 @@
 // At most one email per job in the normal path; a crash between the send and the mark may repeat
 // one, never lose one (the README says why that is the right way round).
 //
-// main only wires: it reads the configuration, creates the DynamoDB client and the SES mailer
-// (SES v2's SendEmail without the generated SES client: see pkg/awsjson) once at init, and
-// starts the Lambda runtime. The logic is in Handler. Environment:
+// main only wires: it reads the configuration, creates the DynamoDB and SES v2 clients once at
+// init, and starts the Lambda runtime. The logic is in Handler. Environment:
 //
 //	STATUS_TABLE_NAME    the status table (required)
 //	USER_TABLE_NAME      the user table (required)
@@ -31,6 +30,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -58,14 +58,10 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 		return nil, err
 	}
 	client := dynamodb.NewFromConfig(cfg)
-	mailer, err := NewSES(cfg, env[deploy.NotificationSenderVar.Name])
-	if err != nil {
-		return nil, err
-	}
 	return &Handler{
 		Jobs:    ddb.NewTable(client, env[deploy.StatusTableVar.Name], tables.StatusSchema),
 		Users:   ddb.NewTable(client, env[deploy.UserTableVar.Name], tables.UserSchema),
-		Mailer:  mailer,
+		Mailer:  SES{Client: sesv2.NewFromConfig(cfg), From: env[deploy.NotificationSenderVar.Name]},
 		Page:    env[deploy.TrackerURLVar.Name],
 		Log:     log,
 		Metrics: emf.New(os.Stdout, emf.Namespace, emf.FunctionName(deploy.StatusNotifier)),

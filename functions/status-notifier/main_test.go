@@ -9,11 +9,13 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/trainstatus/trainstatus/internal/localaws"
 	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
@@ -45,17 +47,41 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// sesFault answers SendEmail with an SES error instead of passing it to the emulator.
+// sesFault answers SendEmail with an SES error instead of passing it to the emulator, or, with
+// hang, never answers (until the client abandons the attempt).
 type sesFault struct {
 	status int
 	code   string // the error type SES names in X-Amzn-ErrorType
+	hang   bool
 }
 
-// faultySES is a proxy in front of the emulator that injects SES's own error answers.
+// faultySES is a proxy in front of the emulator that injects SES's own error answers: the next
+// ones queued (one per request, nil passing it on), then fault on every request while it is set.
 type faultySES struct {
 	url   string
 	fault atomic.Pointer[sesFault]
+	mu    sync.Mutex
+	next  []*sesFault
 	sends atomic.Int64 // SendEmail requests that reached it
+}
+
+// queue makes the next requests meet these faults, in order (nil: passed on).
+func (f *faultySES) queue(faults ...*sesFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.next = append(f.next, faults...)
+}
+
+// take is the fault of the request now arriving.
+func (f *faultySES) take() *sesFault {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.next) > 0 {
+		fault := f.next[0]
+		f.next = f.next[1:]
+		return fault
+	}
+	return f.fault.Load()
 }
 
 func newFaultySES(t *testing.T) *faultySES {
@@ -64,14 +90,20 @@ func newFaultySES(t *testing.T) *faultySES {
 	f := &faultySES{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.sends.Add(1)
-		if fault := f.fault.Load(); fault != nil {
+		switch fault := f.take(); {
+		case fault == nil:
+			proxy.ServeHTTP(w, r)
+		case fault.hang:
+			// Read the request first: only then does the server notice the client closing the
+			// connection when it gives up on this attempt.
+			io.Copy(io.Discard, r.Body)
+			<-r.Context().Done()
+		default:
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("X-Amzn-ErrorType", fault.code)
 			w.WriteHeader(fault.status)
 			io.WriteString(w, `{"message":"injected `+fault.code+`"}`)
-			return
 		}
-		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -92,10 +124,10 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	spy := ddbtest.NewSpy(ddbtest.Client(t))
 	f := &fixture{t: t, spy: spy, ses: newFaultySES(t), log: &syncbuf.Buffer{}}
-	mailer, err := NewSES(localaws.Config(f.ses.url), "trainstatus@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The SES v2 client with the function's retries (main's Limits).
+	cfg := localaws.Config(f.ses.url)
+	cfg.Retryer = Limits.Retryer
+	mailer := SES{Client: sesv2.NewFromConfig(cfg), From: "trainstatus@example.com"}
 	f.users = ddbtest.NewTableWithClient(t, spy, tables.UserSchema)
 	f.h = &Handler{
 		Jobs:   ddbtest.NewTableWithClient(t, spy, tables.StatusSchema),

@@ -27,6 +27,8 @@ type view struct {
 //   - eta: job.EstimateFinish from the first progress report (first_report, an order key, and
 //     first_report_progress) and the last one (updated_at, progress), only while the job is not
 //     final. It depends on stored fields only, so it changes only when an event changes the job.
+//   - progress: for a FAILED job whose failure carried none, the latest progress reported
+//     (last_report_progress), so a client sees how far it got.
 //   - stalled: job.Stalled, silent (since updated_at) longer than the stall window: the job's
 //     own (stall_after_seconds) or the server's.
 func (v view) job(it tables.StatusItem) (statusapi.Job, error) {
@@ -39,6 +41,9 @@ func (v view) job(it tables.StatusItem) (statusapi.Job, error) {
 		Progress: it.Progress, Message: it.Message, Error: it.Error,
 		StartedAt: it.StartedAt, InProgressAt: it.InProgressAt, FinishedAt: it.FinishedAt,
 		StallWindowSeconds: int64(window / time.Second),
+	}
+	if it.Status == job.Failed && j.Progress == nil {
+		j.Progress = it.LastReportProgress
 	}
 	if it.Status.Final() {
 		return j, nil

@@ -52,6 +52,32 @@ func TestETA(t *testing.T) {
 	}
 }
 
+// TestFailedKeepsProgress: a FAILED job whose failure carried no progress answers the latest
+// progress reported (how far it got); one whose failure carried progress answers that one.
+func TestFailedKeepsProgress(t *testing.T) {
+	f := newFixture(t)
+	withProgress := event("f-own", job.Failed, 6, 15)
+	f.track(event("f-12", job.Started, 0), event("f-12", job.InProgress, 1, 5), event("f-12", job.InProgress, 5, 12),
+		event("f-12", job.Failed, 6),
+		event("f-own", job.InProgress, 1, 10), withProgress,
+		event("f-none", job.Started, 0), event("f-none", job.Failed, 1))
+	cases := []struct {
+		id   string
+		want string // the progress field in the body, "" for none
+	}{{"f-12", `"progress":12`}, {"f-own", `"progress":15`}, {"f-none", ""}}
+	for _, tc := range cases {
+		t.Run(tc.id, func(t *testing.T) {
+			resp := f.do(getReq(t, tc.id, alice))
+			if got := decodeJob(t, resp); got.Status != job.Failed {
+				t.Fatalf("status %s; body %s", got.Status, resp.Body)
+			}
+			if tc.want == "" && strings.Contains(resp.Body, `"progress"`) || tc.want != "" && !strings.Contains(resp.Body, tc.want) {
+				t.Errorf("body %s, want %q", resp.Body, tc.want)
+			}
+		})
+	}
+}
+
 // TestStalled: a job that is not final is stalled once it has been silent for longer than the
 // stall window, by the handler's clock; a final job never is; the window is always in the body.
 func TestStalled(t *testing.T) {

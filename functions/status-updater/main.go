@@ -1,10 +1,10 @@
 // Command status-updater is the SQS-triggered Lambda function that applies training events to
 // the status table.
 //
-// main only wires: it reads the environment (config.go), creates the DynamoDB client and the
-// dead-letter sender (pkg/deadletter: SQS's SendMessage without the generated SQS client, see
-// pkg/awsjson) once at init and starts the Lambda runtime. The logic is in Handler (batch,
-// concurrency, fates: outcome.go) and pkg/tracker (the state machine, the event time window, the TTL). Its environment is
+// main only wires: it reads the environment (config.go), creates the DynamoDB and SQS clients
+// once at init (the SQS one behind pkg/deadletter's sender) and starts the Lambda runtime. The
+// logic is in Handler (batch, concurrency, fates: outcome.go) and pkg/tracker (the state machine,
+// the event time window, the TTL). Its environment is
 // deploy.StatusUpdaterFunction's: STATUS_TABLE_NAME, DEAD_LETTER_QUEUE_URL, REQUEST_CONCURRENCY,
 // LOG_LEVEL, and the SDK's standard endpoint settings (AWS_ENDPOINT_URL[_DYNAMODB|_SQS]) that the
 // local stack sets.
@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deadletter"
@@ -55,13 +56,9 @@ func newHandler(ctx context.Context, log *slog.Logger) (*Handler, error) {
 		return nil, err
 	}
 	status := ddb.NewTable(dynamodb.NewFromConfig(cfg), s.statusTable, tables.StatusSchema)
-	deadLetters, err := deadletter.NewSender(cfg)
-	if err != nil {
-		return nil, err
-	}
 	return &Handler{
 		Applier:       tracker.New(status, tracker.DefaultRetention),
-		DeadLetters:   deadLetters,
+		DeadLetters:   deadletter.NewSender(sqs.NewFromConfig(cfg)),
 		DeadLetterURL: s.deadLetterURL,
 		Log:           log,
 		Metrics:       emf.New(os.Stdout, emf.Namespace, emf.FunctionName(deploy.StatusUpdater)),

@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/trainstatus/trainstatus/internal/localaws"
 	"github.com/trainstatus/trainstatus/internal/samples"
 	"github.com/trainstatus/trainstatus/internal/syncbuf"
 	"github.com/trainstatus/trainstatus/local/deps"
@@ -171,11 +170,7 @@ func newFixture(t *testing.T) *fixture {
 	table := ddbtest.NewTableWithClient(t, client, tables.StatusSchema)
 	sq := sqsClient(t)
 	dlqURL := newQueue(t, sq, "dlq")
-	sender, err := deadletter.NewSender(localaws.Config(sqsServer.Endpoint))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, ddb: client, table: table, queue: &faultyQueue{DeadLetterSender: sender},
+	f := &fixture{t: t, ddb: client, table: table, queue: &faultyQueue{DeadLetterSender: deadletter.NewSender(sq)},
 		dlq: &deadLetterQueue{t: t, client: sq, url: dlqURL}, logs: &syncbuf.Buffer{}, metrics: &bytes.Buffer{}}
 	f.h = &Handler{
 		Applier:     tracker.New(table, 0, tracker.WithClock(func() time.Time { return now })),

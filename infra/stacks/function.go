@@ -98,7 +98,7 @@ func newFunction(scope constructs.Construct, settings Settings, spec functionSpe
 		Role:         role,
 		LogGroup:     logGroup,
 	}
-	if spec.ReservedConcurrency > 0 {
+	if settings.ReservedConcurrency && spec.ReservedConcurrency > 0 {
 		props.ReservedConcurrentExecutions = jsii.Number(float64(spec.ReservedConcurrency))
 	}
 	fn := awslambda.NewFunction(c, jsii.String("Function"), props)

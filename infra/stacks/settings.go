@@ -38,6 +38,10 @@ const (
 	CtxNotificationIdentity      = "notificationIdentity"
 	CtxSESSandboxRecipients      = "sesSandboxRecipients"
 	CtxTrackerURL                = "trackerUrl"
+	CtxReservedConcurrency       = "reservedConcurrency"
+	CtxCognitoEmailFrom          = "cognitoEmailFrom"
+	CtxCognitoEmailIdentity      = "cognitoEmailIdentity"
+	CtxCognitoSESRegion          = "cognitoSesRegion"
 
 	// The settings of the functions' environment (see settingVars).
 	CtxLogLevel           = "logLevel"
@@ -133,6 +137,13 @@ type Settings struct {
 	// TrackerURL is the page's base URL in the notifier's links (TRACKER_URL); empty means the
 	// CloudFront distribution's URL.
 	TrackerURL string
+	// ReservedConcurrency turns on the reservations package deploy defines
+	// (deploy.Function.ReservedConcurrency). Off by default: a new account's concurrency quota
+	// may be too small for any reservation (infra/README.md, Limits).
+	ReservedConcurrency bool
+	// CognitoEmail, when it has a From address, makes the user pool send its mail (sign-up
+	// codes, password resets) through SES instead of Cognito's own sender and its small quota.
+	CognitoEmail CognitoEmail
 }
 
 // DefaultSettings are the settings of a "dev" deployment with nothing given.
@@ -316,6 +327,16 @@ func SettingsFromContext(scope constructs.Construct) (Settings, error) {
 		errs = append(errs, fmt.Errorf("context %s: %q must be 1 to 20 letters, digits, dots or dashes", CtxCursorKeyRevision, s.CursorKeyRevision))
 	}
 	errs = append(errs, s.readNotifier(str, list)...)
+	if v, ok := get(CtxReservedConcurrency); ok {
+		switch strings.ToLower(strings.TrimSpace(fmt.Sprint(v))) {
+		case "true":
+			s.ReservedConcurrency = true
+		case "false":
+		default:
+			errs = append(errs, fmt.Errorf("context %s: %v must be true or false", CtxReservedConcurrency, v))
+		}
+	}
+	errs = append(errs, s.readCognitoEmail(str)...)
 	str(CtxAssetDir, &s.AssetDir)
 	if err := s.checkAssets(); err != nil {
 		errs = append(errs, err)

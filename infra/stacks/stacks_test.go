@@ -300,16 +300,11 @@ func TestFunctions(t *testing.T) {
 			"Role":          f.Name + ".Role.Arn",
 			"Tags":          tags("dev"),
 		}
-		if f.ReservedConcurrency > 0 {
-			want["ReservedConcurrentExecutions"] = f.ReservedConcurrency
-		}
 		if f.Name == deploy.StatusQuery {
 			want["Description"] = f.Description + " (cursor key revision 1)"
 		}
 		same(t, f.Name, p, want)
 	}
-	_, q := s.function(t, "dev", deploy.StatusQuery)
-	same(t, "status-query reserved concurrency", q["ReservedConcurrentExecutions"], deploy.StatusQueryFunction.ReservedConcurrency)
 	for stack, n := range map[string]int{"stateful": 1, "stateless": 4} { // + API access logs
 		groups := s.resources(stack, "AWS::Logs::LogGroup")
 		if len(groups) != n {
@@ -653,7 +648,7 @@ func TestUserPool(t *testing.T) {
 				"MfaConfiguration":       "OPTIONAL",
 				"EnabledMfas":            []string{"SOFTWARE_TOKEN_MFA"},
 				"Policies": map[string]any{"PasswordPolicy": map[string]any{
-					"MinimumLength": 12, "RequireLowercase": true, "RequireUppercase": true,
+					"MinimumLength": deploy.PasswordMinLength, "RequireLowercase": true, "RequireUppercase": true,
 					"RequireNumbers": true, "RequireSymbols": true, "TemporaryPasswordValidityDays": 3,
 				}},
 				"AccountRecoverySetting": map[string]any{"RecoveryMechanisms": []any{map[string]any{"Name": "verified_email", "Priority": 1}}},
@@ -678,6 +673,9 @@ func TestUserPool(t *testing.T) {
 		"PreventUserExistenceErrors":      "ENABLED",
 		"EnableTokenRevocation":           true,
 		"SupportedIdentityProviders":      []string{"COGNITO"},
+		// One sign-in lasts deploy.RefreshTokenValidity (a day), not Cognito's 30 days.
+		"RefreshTokenValidity": deploy.RefreshTokenValidity.Minutes(),
+		"TokenValidityUnits":   map[string]any{"RefreshToken": "minutes"},
 	})
 }
 
@@ -1053,6 +1051,12 @@ func TestSettingsRejected(t *testing.T) {
 		{map[string]any{stacks.CtxNotificationIdentity: "example.org"}, "without notificationSender"},
 		{map[string]any{stacks.CtxSESSandboxRecipients: "Bob <bob@example.com>"}, "context sesSandboxRecipients"},
 		{map[string]any{stacks.CtxTrackerURL: "http://status.example.org"}, "context trackerUrl"},
+		{map[string]any{stacks.CtxReservedConcurrency: "yes"}, "context reservedConcurrency"},
+		{map[string]any{stacks.CtxCognitoEmailFrom: "not an address"}, "context cognitoEmailFrom"},
+		{map[string]any{stacks.CtxCognitoEmailFrom: "a@example.com", stacks.CtxCognitoEmailIdentity: "example.org"}, "context cognitoEmailIdentity"},
+		{map[string]any{stacks.CtxCognitoEmailIdentity: "example.org"}, "without cognitoEmailFrom"},
+		{map[string]any{stacks.CtxCognitoEmailFrom: "a@example.com", stacks.CtxCognitoSESRegion: "Ireland"}, "context cognitoSesRegion"},
+		{map[string]any{stacks.CtxCognitoEmailFrom: "a@example.com", stacks.CtxUserPoolID: "eu-west-1_AbC123"}, "existing pool"},
 		{map[string]any{stacks.CtxAssetDir: t.TempDir()}, "make build"},
 		{map[string]any{stacks.CtxWebDir: filepath.Join(t.TempDir(), "missing")}, "web page missing"},
 	} {

@@ -142,7 +142,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				Email: &awscognito.StandardAttribute{Required: jsii.Bool(true), Mutable: jsii.Bool(true)},
 			},
 			PasswordPolicy: &awscognito.PasswordPolicy{
-				MinLength:            jsii.Number(12),
+				MinLength:            jsii.Number(deploy.PasswordMinLength),
 				RequireLowercase:     jsii.Bool(true),
 				RequireUppercase:     jsii.Bool(true),
 				RequireDigits:        jsii.Bool(true),
@@ -150,6 +150,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 				TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
 			},
 			AccountRecovery: awscognito.AccountRecovery_EMAIL_ONLY,
+			Email:           settings.userPoolEmail(),
 			Mfa:             awscognito.Mfa_OPTIONAL,
 			MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(false)},
 			// PostConfirmation records the user; PostAuthentication repairs a record whose
@@ -190,6 +191,7 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		DisableOAuth:               jsii.Bool(true),
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
+		RefreshTokenValidity:       awscdk.Duration_Hours(jsii.Number(deploy.RefreshTokenValidity.Hours())),
 	})
 
 	output(s.Stack, "StatusTableName", s.StatusTable.TableName(), "status table")

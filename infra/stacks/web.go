@@ -3,6 +3,7 @@ package stacks
 import (
 	"strings"
 
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/web"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -223,6 +224,8 @@ func newWeb(scope constructs.Construct, settings Settings, state *Stateful, api 
 			"userPoolId":       state.UserPool.UserPoolId(),
 			"userPoolClientId": state.UserPoolClient.UserPoolClientId(),
 			"cognitoEndpoint":  cognitoOrigin() + "/",
+			// No urlTuning: deployed, the page's URL never changes its poll intervals.
+			"passwordMinLength": deploy.PasswordMinLength,
 		}, nil)},
 		Prune:             jsii.Bool(false),
 		RetainOnDelete:    retain,

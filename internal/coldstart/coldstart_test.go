@@ -70,7 +70,7 @@ func BenchmarkBootstrapSize(b *testing.B) {
 // API and times process start to its first "next invocation" request: the init phase. ns/op is
 // the mean; p50-ms the median, less sensitive to a busy machine. Each start of a function is
 // paired with a start of the baseline just before it, so that both see the same load, and
-// x-hello-p50 is the ratio of their medians (the goal of issue 11.5 is under 1.6).
+// x-hello-p50 is the ratio of their medians: a report, with no goal (see the package doc).
 func BenchmarkStartToReady(b *testing.B) {
 	hello := build(b, binaries[0].pkg, runtime.GOOS, runtime.GOARCH)
 	for i, bin := range binaries {

@@ -166,11 +166,7 @@ func (f *Fake) Put(url, body string, attrs map[string]types.MessageAttributeValu
 
 // PutDeadLetter stores a dead letter as the status-updater sends it, and returns its id.
 func (f *Fake) PutDeadLetter(m deadletter.Outgoing) string {
-	attrs := make(map[string]types.MessageAttributeValue, len(m.Attributes))
-	for name, a := range m.Attributes {
-		attrs[name] = types.MessageAttributeValue{DataType: aws.String(a.DataType), StringValue: aws.String(a.StringValue)}
-	}
-	return f.Put(m.QueueURL, m.Body, attrs)
+	return f.Put(m.QueueURL, m.Body, m.Input().MessageAttributes)
 }
 
 func md5Hex(s string) string {

@@ -22,6 +22,10 @@ import (
 //     are counted as third-party;
 //   - send-to-dom: from SendMessage of a progress report until the new value is in the job page's
 //     DOM, at the page's real 2 s poll interval, sends spread evenly over the poll's phase;
+//   - send-to-list-and-job: from one SendMessage of a progress report until the new value is in
+//     the DOM of an open list and of an open job page (two tabs of one browser, each at the page's
+//     real intervals: the list's 2 s while a listed job runs, the job page's 2 s), sends spread
+//     over the poll's phase; both latencies of each send are measured in the same run;
 //   - paint: the job page opened by deep link with a session in the tab: first contentful paint
 //     (Paint Timing API) and the time until the job's tracker is drawn.
 func BenchmarkPage(b *testing.B) {
@@ -76,6 +80,58 @@ func BenchmarkPage(b *testing.B) {
 			}
 		}
 		reportPercentiles(b, "", lat)
+		b.ReportMetric(float64(poll.Milliseconds()), "poll-ms")
+	})
+
+	b.Run("send-to-list-and-job", func(b *testing.B) {
+		const samples = 20
+		const poll = 2 * time.Second // the page's LIST_POLL_MS and JOB_POLL_MS (web/static/config.js)
+		live := "bench-live"
+		e.send(b, u, live, started().stallAfter(time.Hour), progress(1).stallAfter(time.Hour))
+		e.waitJobStatus(b, u, live, job.InProgress, 1)
+		var toList, toJob []time.Duration
+		for range b.N {
+			list := e.tab(b, 5*time.Minute)
+			if err := SignIn(list, origin+"/", u.Credentials); err != nil {
+				b.Fatal(err)
+			}
+			page, closePage := chromedp.NewContext(list) // a second tab, signed in by the hand-off
+			do(b, page, chromedp.Navigate(origin+"/jobs/"+live))
+			if err := WaitShown(page); err != nil {
+				b.Fatal(err)
+			}
+			listHas := func(p float64) string {
+				return fmt.Sprintf(`document.querySelector('#jobs li[data-id=%s] progress')?.value === %g`, jsString(live), p)
+			}
+			for i := range samples {
+				p := float64(10 + i)
+				phase := time.NewTimer(time.Duration(i) * poll / samples)
+				<-phase.C
+				start := time.Now()
+				e.send(b, u, live, progress(p).stallAfter(time.Hour))
+				seen := make(chan error, 2)
+				var lat [2]time.Duration
+				for k, w := range []struct {
+					ctx  context.Context
+					expr string
+				}{{list, listHas(p)}, {page, fmt.Sprintf(`%s === %g`, jobProgress, p)}} {
+					go func() {
+						_, err := chromedp.Run(w.ctx, chromedp.Poll[bool](w.expr, chromedp.WithPollingTimeout(waitFor)))
+						lat[k] = time.Since(start)
+						seen <- err
+					}()
+				}
+				for range 2 {
+					if err := <-seen; err != nil {
+						b.Fatalf("progress %g never shown: %v", p, err)
+					}
+				}
+				toList, toJob = append(toList, lat[0]), append(toJob, lat[1])
+			}
+			closePage()
+		}
+		reportPercentiles(b, "list-", toList)
+		reportPercentiles(b, "job-", toJob)
 		b.ReportMetric(float64(poll.Milliseconds()), "poll-ms")
 	})
 

@@ -34,7 +34,9 @@ type event struct {
 	progress float64 // < 0: none
 	message  string
 	err      string
-	at       time.Time // zero: now
+	at       time.Time     // zero: now
+	name     string        // the job's display name, if any
+	stall    time.Duration // the job's own stall window, if any
 }
 
 // send sends events for job id of u through pkg/producer, the way a training job reports.
@@ -48,7 +50,7 @@ func (e *env) send(t testing.TB, u user, id string, evs ...event) {
 			at = time.Now()
 		}
 		te := trainevent.Event{RequestID: id, UserID: u.Sub, Status: ev.status, EventTime: at, Seq: seq.Add(1),
-			Message: ev.message, Error: ev.err}
+			Message: ev.message, Error: ev.err, Name: ev.name, StallAfter: ev.stall}
 		if ev.progress >= 0 {
 			p := ev.progress
 			te.Progress = &p
@@ -98,6 +100,11 @@ func progress(p float64) event {
 func succeeded() event                     { return event{status: job.Success, progress: -1, message: "done"} }
 func failed(reason string) event           { return event{status: job.Failed, progress: -1, err: reason} }
 func (ev event) atTime(at time.Time) event { ev.at = at; return ev }
+func (ev event) named(name string) event   { ev.name = name; return ev }
+
+// stallAfter gives the job its own stall window (the stack's is 3 s), for scenarios that must
+// not see the job stall.
+func (ev event) stallAfter(d time.Duration) event { ev.stall = d; return ev }
 
 // waitJS waits until the JavaScript expression is truthy on the page, failing the test with what
 // (and the page's main text) if it does not become so within waitFor.

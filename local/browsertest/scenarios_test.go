@@ -86,6 +86,7 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.auth button[type=submit]`)))
 	waitText(t, ctx, "main h1", "Confirm your email")
 	waitText(t, ctx, "form.auth", "Enter the code we sent to "+email)
+	waitText(t, ctx, "#code-hint", e.state.CognitoDir) // the local stack says where the code is
 
 	code, err := cognito.ConfirmationCode(e.state.CognitoDir, e.state.UserPoolID, email)
 	if err != nil {
@@ -137,7 +138,7 @@ func TestLiveProgressToSuccess(t *testing.T) {
 		t.Error("the page reloaded")
 	}
 	waitText(t, ctx, "#live", id+" is now Succeeded.")
-	waitJS(t, ctx, `"Updated N s ago"`, `/^Updated \d+ s ago$/.test(document.querySelector('.updated').textContent)`)
+	waitJS(t, ctx, `"Updated N s ago"`, `/^Updated \d+ s ago$/.test(document.querySelector('.updated .upd').textContent)`)
 	stages := eval[[]string](t, ctx, `[...document.querySelectorAll('#job .stages li')].map(li => li.className.trim() + ': ' + li.innerText.replace(/\s+/g, ' '))`)
 	if len(stages) != 3 {
 		t.Fatalf("stages %q", stages)
@@ -261,7 +262,8 @@ func TestPagingAndStatusFilter(t *testing.T) {
 }
 
 // TestOtherUsersJobIsNoSuchJob: a deep link to another user's job shows the same "no such job"
-// page as a job that does not exist (after a reload, so the session is restored from the tab).
+// page as a job that does not exist (after a reload, so the session is restored from the tab),
+// and so does a link with a malformed % sequence; the page repeats nothing from the URL.
 func TestOtherUsersJobIsNoSuchJob(t *testing.T) {
 	e := getEnv(t)
 	owner, other := e.newUser(t, "owner"), e.newUser(t, "other")
@@ -281,8 +283,15 @@ func TestOtherUsersJobIsNoSuchJob(t *testing.T) {
 	if strings.ReplaceAll(theirs, secret, "X") != strings.ReplaceAll(none, missing, "X") {
 		t.Errorf("another user's job and a missing one differ:\n%s\n---\n%s", theirs, none)
 	}
-	if !strings.Contains(theirs, "There is no job named "+secret+" in your account.") {
-		t.Errorf("page says %q", theirs)
+	for _, bad := range []string{"%E0%A4", "%C3%28call-0800-phish", "%FF"} { // valid escapes, not UTF-8: decodeURIComponent throws
+		do(t, ctx, chromedp.Navigate(e.pageURL("/jobs/"+bad)))
+		waitText(t, ctx, "main h1", "No such job")
+		if got := eval[string](t, ctx, `document.querySelector('main').innerText`); got != none {
+			t.Errorf("/jobs/%s shows %q, want the same as a missing job: %q", bad, got, none)
+		}
+	}
+	if !strings.Contains(theirs, "There is no such job in your account.") || strings.Contains(theirs, secret) {
+		t.Errorf("page says %q (it repeats nothing from the URL)", theirs)
 	}
 }
 
@@ -439,37 +448,65 @@ func TestKeyboardOnly(t *testing.T) {
 	waitJS(t, ctx, "focus on the job's heading", `document.activeElement === document.querySelector('main h1')`)
 }
 
-// TestScreensAndAccessibility: the list and a job page with real jobs pass axe-core (light and
-// dark), and their screenshots at desktop and phone widths go to build/screenshots/.
+// TestScreensAndAccessibility: the list and job pages with realistic data (a 3.4 KB traceback, a
+// 120-character name, a long message) pass axe-core (light and dark), and their screenshots at
+// desktop and phone widths, light and dark, go to build/screenshots/ (the README's are copied
+// from there to docs/).
 func TestScreensAndAccessibility(t *testing.T) {
 	e := getEnv(t)
 	u := e.newUser(t, "screens")
 	now := time.Now()
-	e.send(t, u, "gpt-tiny", started().atTime(now.Add(-50*time.Minute)), failed("CUDA out of memory").atTime(now.Add(-45*time.Minute)))
+	hour := time.Hour
+	e.send(t, u, "llama-sft-0412", started().atTime(now.Add(-50*time.Minute)), progress(12).atTime(now.Add(-48*time.Minute)),
+		failed(traceback()).atTime(now.Add(-45*time.Minute)))
 	e.send(t, u, "bert-base", started().atTime(now.Add(-40*time.Minute)), progress(50).atTime(now.Add(-30*time.Minute)), succeeded().atTime(now.Add(-20*time.Minute)))
-	e.send(t, u, "resnet50-lr0.1", started().atTime(now.Add(-12*time.Minute)), progress(20).atTime(now.Add(-8*time.Minute)),
-		event{status: job.InProgress, progress: 42.5, message: "epoch 3/10", at: now.Add(-time.Second)})
-	e.send(t, u, "vit-small", started())
+	sweep := sweepName()
+	e.send(t, u, "sweep-lr-0417", started().atTime(now.Add(-15*time.Minute)).named(sweep).stallAfter(hour),
+		event{status: job.InProgress, progress: 8, message: "step 1200/15000 loss=2.3127 lr=2.0e-04 grad_norm=0.87 tokens/s=48213", at: now.Add(-2 * time.Second), name: sweep, stall: hour})
+	e.send(t, u, "resnet50-lr0.1", started().atTime(now.Add(-12*time.Minute)).stallAfter(hour), progress(20).atTime(now.Add(-8*time.Minute)).stallAfter(hour),
+		event{status: job.InProgress, progress: 42.5, message: "epoch 3/10", at: now.Add(-time.Second), stall: hour})
+	e.send(t, u, "vit-small", started().atTime(now.Add(-20*time.Minute))) // stalled (the stack's 3 s window)
 	e.waitJobStatus(t, u, "resnet50-lr0.1", job.InProgress, 42.5)
+	e.waitJobStatus(t, u, "sweep-lr-0417", job.InProgress, 8)
+	e.waitJobStatus(t, u, "llama-sft-0412", job.Failed, 12)
 	e.waitJobStatus(t, u, "vit-small", job.Started, -1)
 
-	ctx := e.tab(t, time.Minute)
-	e.signIn(t, ctx, u, "/")
-	waitJS(t, ctx, "four jobs", `document.querySelectorAll('#jobs li').length === 4`)
+	// At the page's real intervals, so the screenshots say what a user sees.
+	ctx := e.tab(t, 2*time.Minute)
+	if err := SignIn(ctx, e.state.HTTPEndpoint+"/", u.Credentials); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "five jobs", `document.querySelectorAll('#jobs li').length === 5 && !!document.querySelector('#jobs .pill.stalled')`)
 	e.axeCheck(t, ctx, "list")
 	screenshot(t, ctx, "list-desktop", desktop, "light")
 	screenshot(t, ctx, "list-phone", phone, "light")
+	screenshot(t, ctx, "list-phone-dark", phone, "dark")
 
 	do(t, ctx, chromedp.Click(chromedp.CSS(`#jobs li[data-id="resnet50-lr0.1"] a`)))
-	waitJS(t, ctx, "the job page", jobProgress+` === 42.5`)
+	waitJS(t, ctx, "the job page", jobProgress+` === 42.5 && !!document.querySelector('#eta')`)
 	e.axeCheck(t, ctx, "job")
 	screenshot(t, ctx, "job-desktop", desktop, "light")
 	screenshot(t, ctx, "job-phone", phone, "light")
 	screenshot(t, ctx, "job-desktop-dark", desktop, "dark")
 
+	do(t, ctx, chromedp.Navigate(e.state.HTTPEndpoint+"/jobs/llama-sft-0412"))
+	waitJS(t, ctx, "the failed job", jobProgress+` === 12 && !!document.querySelector('#error pre.trace')`)
+	e.axeCheck(t, ctx, "failed job")
+	screenshot(t, ctx, "failed-desktop", desktop, "light")
+	screenshot(t, ctx, "failed-phone-dark", phone, "dark")
+
 	do(t, ctx, chromedp.Navigate(e.pageURL("/jobs/nothing-here")))
 	waitText(t, ctx, "main h1", "No such job")
 	e.axeCheck(t, ctx, "no such job")
+}
+
+// sweepName is a realistic 120-character job name: a fine-tuning run's hyperparameters.
+func sweepName() string {
+	n := "llama-3-8b-instruct-sft-alpaca-cleaned-lora-r16-alpha32-dropout0.05-lr2e-4-bs128-warmup100-cosine-epochs3-seed1234-v2-run"
+	for len(n) < 120 {
+		n += "-a"
+	}
+	return n[:120]
 }
 
 // TestScreenshotHelper: the function `make demo` calls signs in and saves a PNG of the job.

@@ -1,27 +1,28 @@
-// Package jwt checks bearer tokens the way API Gateway's JWT authorizer does: an RS256 signature
-// by a key of the issuer's JWKS (RSA, at least 2048 bits), the issuer, the audience (aud, or
-// client_id for Cognito access tokens), and the times: exp after now, nbf and iat before now
-// (each within Leeway), and here also Cognito's token_use. Standard library only.
+// Package jwt checks bearer tokens the way API Gateway's JWT authorizer does, for the local
+// stack: github.com/golang-jwt/jwt/v5 parses the token, checks its RS256 signature, issuer and
+// times (exp after now, nbf and iat before now, each within Leeway), and keys come from the
+// issuer's JWKS through github.com/MicahParks/keyfunc/v3. What this package adds is what API
+// Gateway does and the libraries do not: RSA keys of at least MinRSABits, the audience as aud or,
+// for Cognito access tokens that have none, client_id, and (not API Gateway's, Cognito's)
+// token_use.
 //
 // The time claims are NumericDates (RFC 7519 section 2): a JSON number of seconds, fractions
 // allowed. A value that is not a number, negative, or past the year 9999 makes the token invalid
-// (ErrInvalidClaim), never "expired" or "never expires": converting such a float to int64 is
-// implementation-defined in Go, and amd64 and arm64 disagree.
+// (ErrInvalidClaim), never "expired" or "never expires": this is checked before the library reads
+// the claims, because converting such a float to int64 is implementation-defined in Go, and
+// amd64 and arm64 disagree.
 package jwt
 
 import (
 	"context"
-	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
+
+	gojwt "github.com/golang-jwt/jwt/v5"
 )
 
 // Why a token is refused; Verify wraps one of these.
@@ -42,10 +43,6 @@ var (
 	ErrInvalidClaim = errors.New("invalid claim")
 	// ErrWeakKey: the signing key is shorter than MinRSABits.
 	ErrWeakKey = errors.New("RSA key too short")
-	// ErrMalformedKey: a JWKS key whose modulus or exponent cannot be used.
-	ErrMalformedKey = errors.New("malformed RSA key")
-	// ErrJWKS: the key set could not be fetched or held no usable key.
-	ErrJWKS = errors.New("JWKS unavailable")
 )
 
 // Claims are a verified token's claims.
@@ -66,80 +63,83 @@ type Verifier struct {
 	Now      func() time.Time // default time.Now
 }
 
-type header struct {
-	Alg string `json:"alg"`
-	Kid string `json:"kid"`
-}
-
 // Verify checks token and returns its claims.
 func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 	if token == "" {
 		return nil, ErrMissing
 	}
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, ErrMalformed
-	}
-	var h header
-	if err := decodeJSON(parts[0], &h); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
-	}
-	if h.Alg != "RS256" {
-		return nil, fmt.Errorf("%w: %q", ErrAlgorithm, h.Alg)
-	}
-	key, err := v.Keys.Key(ctx, h.Kid)
+	// The signature first, claims not yet validated: their bounds are checked before the
+	// library converts them (see the package documentation).
+	parser := gojwt.NewParser(gojwt.WithValidMethods([]string{"RS256"}), gojwt.WithoutClaimsValidation())
+	claims := gojwt.MapClaims{}
+	tok, err := parser.ParseWithClaims(token, claims, func(t *gojwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		key, err := v.Keys.Key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkKeySize(key); err != nil { // whatever the KeySource
+			return nil, err
+		}
+		return key, nil
+	})
 	if err != nil {
+		return nil, parseError(tok, err)
+	}
+	if err := v.checkClaims(claims); err != nil {
 		return nil, err
 	}
-	if err := checkKeySize(key); err != nil { // whatever the KeySource
-		return nil, err
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return nil, fmt.Errorf("%w: signature encoding", ErrMalformed)
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
-		return nil, ErrSignature
-	}
-	var claims Claims
-	if err := decodeJSON(parts[1], &claims); err != nil {
-		return nil, fmt.Errorf("%w: claims: %v", ErrMalformed, err)
-	}
-	return claims, v.checkClaims(claims)
+	return Claims(claims), nil
 }
 
-func (v *Verifier) checkClaims(c Claims) error {
-	now := time.Now()
+// parseError names why the library refused the token, with one of this package's errors.
+func parseError(tok *gojwt.Token, err error) error {
+	switch {
+	case errors.Is(err, ErrUnknownKey), errors.Is(err, ErrWeakKey), errors.Is(err, ErrClosed):
+		return err // the key source's own
+	case errors.Is(err, gojwt.ErrTokenMalformed):
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	case tok != nil && tok.Header["alg"] != "RS256":
+		return fmt.Errorf("%w: %q", ErrAlgorithm, tok.Header["alg"])
+	case errors.Is(err, gojwt.ErrTokenSignatureInvalid):
+		return fmt.Errorf("%w: %w", ErrSignature, err)
+	}
+	return fmt.Errorf("%w: %w", ErrMalformed, err)
+}
+
+// timeErrors map the library's validation errors to this package's.
+var timeErrors = []struct{ lib, ours error }{
+	{gojwt.ErrTokenInvalidIssuer, ErrIssuer},
+	{gojwt.ErrTokenExpired, ErrExpired},
+	{gojwt.ErrTokenNotValidYet, ErrNotYet},
+	{gojwt.ErrTokenUsedBeforeIssued, ErrIssuedAt},
+	{gojwt.ErrTokenRequiredClaimMissing, ErrInvalidClaim},
+	{gojwt.ErrTokenInvalidClaims, ErrInvalidClaim},
+}
+
+func (v *Verifier) checkClaims(c gojwt.MapClaims) error {
+	now := time.Now
 	if v.Now != nil {
-		now = v.Now()
+		now = v.Now
 	}
-	if iss, _ := c["iss"].(string); iss != v.Issuer {
-		return fmt.Errorf("%w: %q", ErrIssuer, iss)
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		if err := numericDate(c, name, name != "nbf"); err != nil {
+			return err
+		}
 	}
+	validator := gojwt.NewValidator(gojwt.WithIssuer(v.Issuer), gojwt.WithLeeway(v.Leeway), gojwt.WithTimeFunc(now),
+		gojwt.WithExpirationRequired(), gojwt.WithIssuedAt())
+	if err := validator.Validate(c); err != nil {
+		for _, m := range timeErrors {
+			if errors.Is(err, m.lib) {
+				return fmt.Errorf("%w: %w", m.ours, err)
+			}
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidClaim, err)
+	}
+	// Cognito's: an access token names its app client in client_id, not aud.
 	if !slices.ContainsFunc(audiences(c), func(a string) bool { return slices.Contains(v.Audience, a) }) {
 		return fmt.Errorf("%w: %v", ErrAudience, audiences(c))
-	}
-	exp, err := numericDate(c, "exp", true)
-	if err != nil {
-		return err
-	}
-	nbf, err := numericDate(c, "nbf", false)
-	if err != nil {
-		return err
-	}
-	iat, err := numericDate(c, "iat", true)
-	if err != nil {
-		return err
-	}
-	if !now.Before(exp.Add(v.Leeway)) {
-		return fmt.Errorf("%w: exp %s", ErrExpired, exp.UTC().Format(time.RFC3339))
-	}
-	if !nbf.IsZero() && now.Add(v.Leeway).Before(nbf) {
-		return fmt.Errorf("%w: nbf %s", ErrNotYet, nbf.UTC().Format(time.RFC3339))
-	}
-	if now.Add(v.Leeway).Before(iat) {
-		return fmt.Errorf("%w: iat %s", ErrIssuedAt, iat.UTC().Format(time.RFC3339))
 	}
 	if len(v.TokenUse) > 0 {
 		if use, _ := c["token_use"].(string); !slices.Contains(v.TokenUse, use) {
@@ -150,7 +150,7 @@ func (v *Verifier) checkClaims(c Claims) error {
 }
 
 // audiences returns aud (a string or a list), or client_id when there is no aud.
-func audiences(c Claims) []string {
+func audiences(c gojwt.MapClaims) []string {
 	switch aud := c["aud"].(type) {
 	case string:
 		return []string{aud}
@@ -172,32 +172,21 @@ func audiences(c Claims) []string {
 // maxNumericDate is 9999-12-31T23:59:59Z: later dates are refused as invalid, not read as "never".
 const maxNumericDate = 253402300799
 
-// numericDate reads the time claim name: the zero time when it is absent and not required,
-// ErrInvalidClaim when it is missing but required, not a number, negative or past maxNumericDate.
-// The range check comes before any conversion: float64 to int64 of an out-of-range value is
-// implementation-defined in Go (amd64 gives math.MinInt64, arm64 saturates to math.MaxInt64).
-func numericDate(c Claims, name string, required bool) (time.Time, error) {
+// numericDate checks the time claim name: ErrInvalidClaim when it is missing but required, not a
+// number, negative or past maxNumericDate.
+func numericDate(c gojwt.MapClaims, name string, required bool) error {
 	v, present := c[name]
 	if !present {
 		if required {
-			return time.Time{}, fmt.Errorf("%w: %s missing", ErrInvalidClaim, name)
+			return fmt.Errorf("%w: %s missing", ErrInvalidClaim, name)
 		}
-		return time.Time{}, nil
+		return nil
 	}
 	f, ok := v.(float64)
 	if !ok || !(f >= 0 && f <= maxNumericDate) { // also false for NaN
-		return time.Time{}, fmt.Errorf("%w: %s %v is not a date from 1970 to 9999", ErrInvalidClaim, name, v)
+		return fmt.Errorf("%w: %s %v is not a date from 1970 to 9999", ErrInvalidClaim, name, v)
 	}
-	sec := math.Floor(f)
-	return time.Unix(int64(sec), int64((f-sec)*1e9)), nil
-}
-
-func decodeJSON(seg string, v any) error {
-	b, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
+	return nil
 }
 
 // BearerToken returns the token of an Authorization header "Bearer <token>". API Gateway also

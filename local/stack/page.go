@@ -2,7 +2,10 @@ package stack
 
 import (
 	"net/http"
+	"path/filepath"
 	"strings"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 
 	"github.com/trainstatus/trainstatus/web"
 )
@@ -28,10 +31,23 @@ func withPage(api http.Handler, s State) (http.Handler, error) {
 	}), nil
 }
 
-// PageConfig is the page's /config.json for a stack.
+// PageConfig is the page's /config.json for a stack: its pool and cognito-local, the pool's
+// password length, the tests' URL tuning (never set in AWS) and where cognito-local keeps the
+// sign-up codes it would have emailed.
 func PageConfig(s State) web.Config {
 	return web.Config{Region: s.Region, UserPoolID: s.UserPoolID, UserPoolClientID: s.ClientID,
-		CognitoEndpoint: strings.TrimSuffix(s.CognitoEndpoint, "/") + "/"}
+		CognitoEndpoint:   strings.TrimSuffix(s.CognitoEndpoint, "/") + "/",
+		PasswordMinLength: deploy.PasswordMinLength, URLTuning: true, SignUpCodeHint: SignUpCodeHint(s)}
+}
+
+// SignUpCodeHint says where a local sign-up's confirmation code is: cognito-local sends no email
+// and keeps the code in its database file (field ConfirmationCode of the user).
+func SignUpCodeHint(s State) string {
+	if s.CognitoDir == "" || s.UserPoolID == "" {
+		return ""
+	}
+	return "Local stack: no email is sent. The code is the ConfirmationCode of your user in " +
+		filepath.Join(s.CognitoDir, ".cognito", "db", s.UserPoolID+".json") + "."
 }
 
 func isAPIPath(p string) bool {

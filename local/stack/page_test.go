@@ -26,7 +26,7 @@ func TestPageBesideAPI(t *testing.T) {
 		{"/", "<!doctype html>"},
 		{"/jobs/job-1", "<!doctype html>"},
 		{"/app.js", "// The entry module"},
-		{"/config.json", `{"region":"us-east-1","userPoolId":"local_pool","userPoolClientId":"client","cognitoEndpoint":"http://127.0.0.1:9229/"}`},
+		{"/config.json", `{"region":"us-east-1","userPoolId":"local_pool","userPoolClientId":"client","cognitoEndpoint":"http://127.0.0.1:9229/","passwordMinLength":12,"urlTuning":true}`},
 		{"/statusx", "404 page not found"},
 		{"/meta", "404 page not found"},
 	}

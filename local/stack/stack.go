@@ -114,10 +114,12 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	log.Info("lambda ready", "endpoint", s.State.LambdaEndpoint)
 
 	// HTTP API behind the JWT authorizer.
+	keys := &jwt.JWKS{URL: pool.JWKSURL, Log: log}
+	s.addCloser(keys.Close) // its background refresh
 	api := &httpapi.API{
 		Routes: routes(),
 		Auth: &jwt.Verifier{Issuer: pool.Issuer, Audience: []string{pool.ClientID}, TokenUse: []string{"id", "access"},
-			Keys: &jwt.JWKS{URL: pool.JWKSURL}, Leeway: 5 * time.Second},
+			Keys: keys, Leeway: 5 * time.Second},
 		Invoker: lambda,
 		Log:     log,
 	}

@@ -23,6 +23,8 @@ const (
 	envSessionToken    = "AWS_SESSION_TOKEN"
 	envEndpointURL     = "AWS_ENDPOINT_URL"
 	envIgnoreEndpoints = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+	envUseFIPS         = "AWS_USE_FIPS_ENDPOINT"
+	envUseDualStack    = "AWS_USE_DUALSTACK_ENDPOINT"
 )
 
 // Errors of FromEnv, for errors.Is.
@@ -45,13 +47,15 @@ var (
 //     one service, where <SERVICE> is the client's ServiceID upper-cased with spaces turned into
 //     underscores (dynamodb.ServiceID "DynamoDB" -> AWS_ENDPOINT_URL_DYNAMODB, "DynamoDB Streams"
 //     -> AWS_ENDPOINT_URL_DYNAMODB_STREAMS, "SESv2" -> AWS_ENDPOINT_URL_SESV2); the service
-//     variable wins, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off.
+//     variable wins, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off;
+//   - AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT (true or false), for every client.
 //
 // The service variables need nothing from the caller: each client (dynamodb.NewFromConfig, ...)
 // asks the returned config's ConfigSources for its own, through the same SDK code that serves
 // LoadDefaultConfig, so the endpoints are the ones LoadDefaultConfig gives. Nothing else is read:
 // no shared config or credentials file, profile, SSO, web identity, container or IMDS
-// credentials. A missing region or credentials is an error wrapping ErrNoRegion or
+// credentials; AWS_MAX_ATTEMPTS and AWS_RETRY_MODE neither, since l decides the retries (each
+// function sizes them against its own timeout), as LoadDefaultConfig given a retryer ignores them. A missing region or credentials is an error wrapping ErrNoRegion or
 // ErrNoCredentials, at init rather than at the first call.
 func FromEnv(l Limits) (aws.Config, error) {
 	region := os.Getenv(envRegion)
@@ -96,26 +100,66 @@ func FromEnv(l Limits) (aws.Config, error) {
 	return cfg, nil
 }
 
-// endpointSource answers a client's question "is an endpoint configured for my service?": the
-// SDK's clients look through aws.Config.ConfigSources for these two methods (the interfaces
-// ServiceBaseEndpointProvider and IgnoreConfiguredEndpointsProvider of its internal configsources
+// endpointSource answers a client's questions "is an endpoint configured for my service?" and
+// "FIPS? dual-stack?": the SDK's clients look through aws.Config.ConfigSources for these methods
+// (the interfaces ServiceBaseEndpointProvider, IgnoreConfiguredEndpointsProvider,
+// UseFIPSEndpointProvider and UseDualStackEndpointProvider of its internal configsources
 // package, which config.EnvConfig implements the same way).
-type endpointSource struct{ ignore bool }
+type endpointSource struct {
+	ignore    bool
+	fips      aws.FIPSEndpointState
+	dualStack aws.DualStackEndpointState
+}
 
 func newEndpointSource() (endpointSource, error) {
-	switch v := os.Getenv(envIgnoreEndpoints); {
-	case v == "" || strings.EqualFold(v, "false"):
-		return endpointSource{}, nil
+	var src endpointSource
+	ignore, _, err := boolVar(envIgnoreEndpoints)
+	src.ignore = ignore
+	fips, set, err2 := boolVar(envUseFIPS)
+	switch {
+	case set && fips:
+		src.fips = aws.FIPSEndpointStateEnabled
+	case set:
+		src.fips = aws.FIPSEndpointStateDisabled
+	}
+	dual, set, err3 := boolVar(envUseDualStack)
+	switch {
+	case set && dual:
+		src.dualStack = aws.DualStackEndpointStateEnabled
+	case set:
+		src.dualStack = aws.DualStackEndpointStateDisabled
+	}
+	return src, errors.Join(err, err2, err3)
+}
+
+// boolVar reads a true/false variable as the SDK does (either word in any case); set is false
+// when it is empty or unset.
+func boolVar(name string) (value, set bool, err error) {
+	switch v := os.Getenv(name); {
+	case v == "":
+		return false, false, nil
 	case strings.EqualFold(v, "true"):
-		return endpointSource{ignore: true}, nil
+		return true, true, nil
+	case strings.EqualFold(v, "false"):
+		return false, true, nil
 	default:
-		return endpointSource{}, fmt.Errorf("%w: %s=%q, want true or false", ErrBadSetting, envIgnoreEndpoints, v)
+		return false, false, fmt.Errorf("%w: %s=%q, want true or false", ErrBadSetting, name, v)
 	}
 }
 
 // GetIgnoreConfiguredEndpoints reports AWS_IGNORE_CONFIGURED_ENDPOINT_URLS.
 func (s endpointSource) GetIgnoreConfiguredEndpoints(context.Context) (bool, bool, error) {
 	return s.ignore, s.ignore, nil
+}
+
+// GetUseFIPSEndpoint reports AWS_USE_FIPS_ENDPOINT.
+func (s endpointSource) GetUseFIPSEndpoint(context.Context) (aws.FIPSEndpointState, bool, error) {
+	return s.fips, s.fips != aws.FIPSEndpointStateUnset, nil
+}
+
+// GetUseDualStackEndpoint reports AWS_USE_DUALSTACK_ENDPOINT.
+func (s endpointSource) GetUseDualStackEndpoint(context.Context) (aws.DualStackEndpointState, bool, error) {
+	return s.dualStack, s.dualStack != aws.DualStackEndpointStateUnset, nil
 }
 
 // GetServiceBaseEndpoint returns AWS_ENDPOINT_URL_<SERVICE> for the client whose ServiceID is

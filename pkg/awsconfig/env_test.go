@@ -3,6 +3,7 @@ package awsconfig
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/trainstatus/trainstatus/pkg/ddb/ddbtest"
@@ -48,11 +50,21 @@ func without(base map[string]string, keys ...string) map[string]string {
 
 // resolved is what a function's clients end up with.
 type resolved struct {
-	region       string
-	creds        aws.Credentials
-	dynamodb     string // the DynamoDB client's base endpoint ("" for AWS's own)
-	sqs          string
-	retryAttempt int
+	region  string
+	creds   aws.Credentials
+	sources string // the credentials provider's sources (aws.CredentialSource)
+	// Each client's base endpoint ("" for AWS's own) and FIPS / dual-stack states.
+	dynamodb, sqs, sesv2 string
+	fips                 aws.FIPSEndpointState
+	dualStack            aws.DualStackEndpointState
+	// The retryer a client ends up with (the configuration's, after the client's own settings).
+	retryAttempts int
+	retryMode     aws.RetryMode
+	// The defaults LoadDefaultConfig sets.
+	compressMin       int64
+	accountIDMode     aws.AccountIDEndpointMode
+	requestChecksum   aws.RequestChecksumCalculation
+	responseChecksums aws.ResponseChecksumValidation
 }
 
 func resolve(t *testing.T, cfg aws.Config) resolved {
@@ -61,50 +73,95 @@ func resolve(t *testing.T, cfg aws.Config) resolved {
 	if err != nil {
 		t.Fatalf("credentials: %v", err)
 	}
+	var sources string
+	if p, ok := cfg.Credentials.(interface{ ProviderSources() []aws.CredentialSource }); ok {
+		sources = fmt.Sprint(p.ProviderSources())
+	}
+	ddb, sq, ses := dynamodb.NewFromConfig(cfg).Options(), sqs.NewFromConfig(cfg).Options(), sesv2.NewFromConfig(cfg).Options()
+	if fmt.Sprintf("%+v", ddb.EndpointOptions) != fmt.Sprintf("%+v", sq.EndpointOptions) || fmt.Sprintf("%+v", sq.EndpointOptions) != fmt.Sprintf("%+v", ses.EndpointOptions) {
+		t.Errorf("the clients' endpoint options differ: %+v, %+v, %+v", ddb.EndpointOptions, sq.EndpointOptions, ses.EndpointOptions)
+	}
 	return resolved{
-		region:       cfg.Region,
-		creds:        creds,
-		dynamodb:     aws.ToString(dynamodb.NewFromConfig(cfg).Options().BaseEndpoint),
-		sqs:          aws.ToString(sqs.NewFromConfig(cfg).Options().BaseEndpoint),
-		retryAttempt: cfg.Retryer().MaxAttempts(),
+		region: cfg.Region, creds: creds, sources: sources,
+		dynamodb: aws.ToString(ddb.BaseEndpoint), sqs: aws.ToString(sq.BaseEndpoint), sesv2: aws.ToString(ses.BaseEndpoint),
+		fips: sq.EndpointOptions.UseFIPSEndpoint, dualStack: sq.EndpointOptions.UseDualStackEndpoint,
+		retryAttempts: sq.Retryer.MaxAttempts(), retryMode: sq.RetryMode,
+		compressMin: cfg.RequestMinCompressSizeBytes, accountIDMode: cfg.AccountIDEndpointMode,
+		requestChecksum: cfg.RequestChecksumCalculation, responseChecksums: cfg.ResponseChecksumValidation,
 	}
 }
 
-// TestFromEnv: the environment in, the region, credentials and each client's endpoint out, and
-// the same as LoadDefaultConfig gives for that environment.
+// loadDefault is the reference: LoadDefaultConfig in the same environment, with the same
+// retryer (a function's Limits), as a function would have used it.
+func loadDefault(t *testing.T) aws.Config {
+	t.Helper()
+	ref, err := config.LoadDefaultConfig(context.Background(), config.WithRetryer(testLimits.Retryer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// TestFromEnv: the environment in, the region, credentials (and their source), each client's
+// endpoint, FIPS and dual-stack states, retryer and LoadDefaultConfig's defaults out, and all of
+// it the same as LoadDefaultConfig gives in that environment. ARCHITECTURE.md names this test.
 func TestFromEnv(t *testing.T) {
 	creds := aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "token", Source: "EnvConfigCredentials"}
+	base := resolved{region: "eu-west-1", creds: creds, sources: fmt.Sprint([]aws.CredentialSource{aws.CredentialSourceEnvVars}),
+		retryAttempts: testLimits.MaxAttempts, compressMin: 10240, accountIDMode: aws.AccountIDEndpointModePreferred,
+		requestChecksum: aws.RequestChecksumCalculationWhenSupported, responseChecksums: aws.ResponseChecksumValidationWhenSupported}
+	want := func(edit func(*resolved)) resolved {
+		r := base
+		edit(&r)
+		return r
+	}
 	cases := []struct {
 		name string
 		env  map[string]string
 		want resolved
 	}{
-		{"lambda in AWS", lambdaEnv, resolved{region: "eu-west-1", creds: creds}},
+		{"lambda in AWS", lambdaEnv, base},
 		{"AWS_DEFAULT_REGION alone", with(without(lambdaEnv, "AWS_REGION"), "AWS_DEFAULT_REGION", "ap-south-1"),
-			resolved{region: "ap-south-1", creds: creds}},
-		{"AWS_REGION before AWS_DEFAULT_REGION", with(lambdaEnv, "AWS_DEFAULT_REGION", "ap-south-1"),
-			resolved{region: "eu-west-1", creds: creds}},
+			want(func(r *resolved) { r.region = "ap-south-1" })},
+		{"AWS_REGION before AWS_DEFAULT_REGION", with(lambdaEnv, "AWS_DEFAULT_REGION", "ap-south-1"), base},
 		{"no session token", without(lambdaEnv, "AWS_SESSION_TOKEN"),
-			resolved{region: "eu-west-1", creds: aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", Source: "EnvConfigCredentials"}}},
+			want(func(r *resolved) { r.creds.SessionToken = "" })},
 		{"local stack: one endpoint per service",
-			with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324"),
-			resolved{region: "eu-west-1", creds: creds, dynamodb: "http://127.0.0.1:8000", sqs: "http://127.0.0.1:9324"}},
+			with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:9324", "http://127.0.0.1:8005"
+			})},
 		{"AWS_ENDPOINT_URL for every service", with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
-			resolved{region: "eu-west-1", creds: creds, dynamodb: "http://127.0.0.1:4566", sqs: "http://127.0.0.1:4566"}},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
 		{"the service variable wins over AWS_ENDPOINT_URL",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
-			resolved{region: "eu-west-1", creds: creds, dynamodb: "http://127.0.0.1:8000", sqs: "http://127.0.0.1:4566"}},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:8000", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
 		{"an empty service variable leaves AWS_ENDPOINT_URL",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", ""),
-			resolved{region: "eu-west-1", creds: creds, dynamodb: "http://127.0.0.1:4566", sqs: "http://127.0.0.1:4566"}},
-		{"another service's variable changes nothing", with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://127.0.0.1:8001"),
-			resolved{region: "eu-west-1", creds: creds}},
+			want(func(r *resolved) {
+				r.dynamodb, r.sqs, r.sesv2 = "http://127.0.0.1:4566", "http://127.0.0.1:4566", "http://127.0.0.1:4566"
+			})},
+		{"another service's variable changes nothing", with(lambdaEnv, "AWS_ENDPOINT_URL_DYNAMODB_STREAMS", "http://127.0.0.1:8001"), base},
 		{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns them off",
 			with(lambdaEnv, "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"),
-			resolved{region: "eu-west-1", creds: creds}},
+			base},
 		{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false keeps them",
 			with(lambdaEnv, "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
-			resolved{region: "eu-west-1", creds: creds, sqs: "http://127.0.0.1:9324"}},
+			want(func(r *resolved) { r.sqs = "http://127.0.0.1:9324" })},
+		{"FIPS and dual-stack endpoints", with(lambdaEnv, "AWS_USE_FIPS_ENDPOINT", "true", "AWS_USE_DUALSTACK_ENDPOINT", "True"),
+			want(func(r *resolved) {
+				r.fips, r.dualStack = aws.FIPSEndpointStateEnabled, aws.DualStackEndpointStateEnabled
+			})},
+		// LoadDefaultConfig given a retryer (as a function's Limits are) does not read them either.
+		{"AWS_MAX_ATTEMPTS and AWS_RETRY_MODE yield to Limits", with(lambdaEnv, "AWS_MAX_ATTEMPTS", "7", "AWS_RETRY_MODE", "adaptive"), base},
+		{"FIPS and dual-stack said off", with(lambdaEnv, "AWS_USE_FIPS_ENDPOINT", "false", "AWS_USE_DUALSTACK_ENDPOINT", "FALSE"),
+			want(func(r *resolved) {
+				r.fips, r.dualStack = aws.FIPSEndpointStateDisabled, aws.DualStackEndpointStateDisabled
+			})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,16 +170,12 @@ func TestFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tc.want.retryAttempt = testLimits.MaxAttempts
-			if got := resolve(t, cfg); got != tc.want {
+			got := resolve(t, cfg)
+			if got != tc.want {
 				t.Errorf("FromEnv gives\n%+v, want\n%+v", got, tc.want)
 			}
-			ref, err := config.LoadDefaultConfig(context.Background(), config.WithRetryer(testLimits.Retryer))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := resolve(t, cfg), resolve(t, ref); got != want {
-				t.Errorf("FromEnv gives\n%+v, LoadDefaultConfig\n%+v", got, want)
+			if ref := resolve(t, loadDefault(t)); got != ref {
+				t.Errorf("FromEnv gives\n%+v, LoadDefaultConfig\n%+v", got, ref)
 			}
 		})
 	}
@@ -143,6 +196,8 @@ func TestFromEnvRefusesAnIncompleteEnvironment(t *testing.T) {
 		{"no secret key", without(lambdaEnv, "AWS_SECRET_ACCESS_KEY"), ErrNoCredentials, "AWS_SECRET_ACCESS_KEY"},
 		{"nothing at all", nil, ErrNoRegion, "AWS_REGION"},
 		{"a word the SDK refuses", with(lambdaEnv, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "yes"), ErrBadSetting, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS="yes"`},
+		{"FIPS not a boolean", with(lambdaEnv, "AWS_USE_FIPS_ENDPOINT", "1"), ErrBadSetting, `AWS_USE_FIPS_ENDPOINT="1"`},
+		{"dual-stack not a boolean", with(lambdaEnv, "AWS_USE_DUALSTACK_ENDPOINT", "on"), ErrBadSetting, `AWS_USE_DUALSTACK_ENDPOINT="on"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ type Limits struct {
 	// storm by a client whose own callers are unbounded, and ours are bounded by their event
 	// source instead: a Lambda instance runs one invocation at a time, the SQS event source
 	// mapping caps status-updater's concurrency (and REQUEST_CONCURRENCY the calls of one
-	// invocation), Cognito and the API's reserved concurrency and throttling cap the others, and
+	// invocation), Cognito and the API's throttling (and, where turned on, reserved concurrency) cap the others, and
 	// Worst bounds how long each call can retry. A positive value sizes a budget on purpose (in
 	// tokens, retry.DefaultRetryRateTokens being the SDK's default).
 	RetryQuota uint

@@ -26,8 +26,7 @@
 // own redrive policy (maxReceiveCount) have none of these attributes: Parse returns them with an
 // empty Reason and the source queue in SourceARN.
 //
-// The package links no generated SQS client: the status-updater imports it, and
-// service/sqs's package initialisation alone cost that function's cold start about 0.1x of a
-// minimal Go function's. Sender calls SendMessage through pkg/awsjson, checks SQS's digests of
-// the body and attributes, and sends what the generated client would (TestSendIsTheSDKRequest).
+// [Sender] sends through the generated SQS client main wires once (service/sqs: its request
+// building, retries, MD5 check of the body and errors); the status-updater's tests run it against
+// fauxqs, with throttling, 5xx answers, a hung attempt and permanent refusals injected in front.
 package deadletter

@@ -2,74 +2,47 @@ package deadletter
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/trainstatus/trainstatus/pkg/awsjson"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
-// ErrChecksum matches the error Send returns when SQS's MD5 of the body or of the attributes is
-// not the one of what was sent: the message may have been altered on the way, so the send is a
-// failure (the caller retries it).
-var ErrChecksum = errors.New("deadletter: SQS checksum does not match the message sent")
-
-// sendMessage is SQS's SendMessage, called through pkg/awsjson so that the status-updater links
-// no generated SQS client (see pkg/awsjson's documentation).
-var sendMessage = awsjson.Operation{Name: "SendMessage", Target: "AmazonSQS.SendMessage"}
-
-// Sender puts dead letters on their queue.
-type Sender struct{ client *awsjson.Client }
-
-// NewSender returns a Sender with cfg's region, credentials, retries and SQS endpoint.
-func NewSender(cfg aws.Config) (*Sender, error) {
-	c, err := awsjson.New(cfg, awsjson.SQS)
-	if err != nil {
-		return nil, err
-	}
-	return &Sender{client: c}, nil
+// SendMessageAPI is the part of the SQS client a Sender uses (*sqs.Client; tests wrap it).
+type SendMessageAPI interface {
+	SendMessage(ctx context.Context, in *sqs.SendMessageInput, optFns ...func(*sqs.Options)) (*sqs.SendMessageOutput, error)
 }
 
-// sendMessageInput and sendMessageOutput are SendMessage's wire shapes (the part of them used).
-type sendMessageInput struct {
-	QueueURL               string                   `json:"QueueUrl"`
-	MessageBody            string                   `json:"MessageBody"`
-	MessageAttributes      map[string]wireAttribute `json:"MessageAttributes,omitempty"`
-	MessageGroupID         string                   `json:"MessageGroupId,omitempty"`
-	MessageDeduplicationID string                   `json:"MessageDeduplicationId,omitempty"`
-}
+// Sender puts dead letters on their queue through the SQS client it is given, whose own request
+// building, retries, MD5 check of the body and errors apply (pkg/awserr classifies them).
+type Sender struct{ client SendMessageAPI }
 
-type wireAttribute struct {
-	DataType    string `json:"DataType"`
-	StringValue string `json:"StringValue"`
-}
+// NewSender returns a Sender over client; main wires the one client of the function.
+func NewSender(client SendMessageAPI) *Sender { return &Sender{client: client} }
 
-type sendMessageOutput struct {
-	MessageID              string `json:"MessageId"`
-	MD5OfMessageBody       string `json:"MD5OfMessageBody"`
-	MD5OfMessageAttributes string `json:"MD5OfMessageAttributes"`
-}
-
-// Send sends m and returns its message id on the dead-letter queue. Like the generated SQS
-// client, it checks the MD5 digests SQS returns against the body and attributes sent.
+// Send sends m and returns its message id on the dead-letter queue.
 func (s *Sender) Send(ctx context.Context, m Outgoing) (string, error) {
-	in := sendMessageInput{QueueURL: m.QueueURL, MessageBody: m.Body,
-		MessageGroupID: m.GroupID, MessageDeduplicationID: m.DeduplicationID}
-	if len(m.Attributes) > 0 {
-		in.MessageAttributes = make(map[string]wireAttribute, len(m.Attributes))
-		for name, a := range m.Attributes {
-			in.MessageAttributes[name] = wireAttribute(a)
-		}
-	}
-	var out sendMessageOutput
-	if err := s.client.Call(ctx, sendMessage, in, &out); err != nil {
+	out, err := s.client.SendMessage(ctx, m.Input())
+	if err != nil {
 		return "", err
 	}
-	if want := bodyMD5(m.Body); out.MD5OfMessageBody != want {
-		return "", fmt.Errorf("%w: MD5 of the body %q, sent %q (message %s)", ErrChecksum, out.MD5OfMessageBody, want, out.MessageID)
+	return aws.ToString(out.MessageId), nil
+}
+
+// Input is the SDK's SendMessage request of m.
+func (m Outgoing) Input() *sqs.SendMessageInput {
+	in := &sqs.SendMessageInput{QueueUrl: aws.String(m.QueueURL), MessageBody: aws.String(m.Body)}
+	if len(m.Attributes) > 0 {
+		in.MessageAttributes = make(map[string]types.MessageAttributeValue, len(m.Attributes))
+		for name, a := range m.Attributes {
+			in.MessageAttributes[name] = types.MessageAttributeValue{DataType: aws.String(a.DataType), StringValue: aws.String(a.StringValue)}
+		}
 	}
-	if want := attributesMD5(m.Attributes); len(m.Attributes) > 0 && out.MD5OfMessageAttributes != want {
-		return "", fmt.Errorf("%w: MD5 of the attributes %q, sent %q (message %s)", ErrChecksum, out.MD5OfMessageAttributes, want, out.MessageID)
+	if m.GroupID != "" {
+		in.MessageGroupId = aws.String(m.GroupID)
 	}
-	return out.MessageID, nil
+	if m.DeduplicationID != "" {
+		in.MessageDeduplicationId = aws.String(m.DeduplicationID)
+	}
+	return in
 }

@@ -20,7 +20,8 @@ type Function struct {
 	// Timeout is the most one invocation may take.
 	Timeout time.Duration
 	// ReservedConcurrency, when not zero, both guarantees and caps the function's concurrent
-	// executions.
+	// executions, in a deployment that turns reservations on (infra's reservedConcurrency
+	// setting, off by default: a new account's concurrency quota may not allow any).
 	ReservedConcurrency int
 	// Env is every environment variable the function reads, besides the AWS SDK's own.
 	Env []Var
@@ -49,8 +50,8 @@ var (
 	// StatusQueryFunction answers the HTTP API: a GetItem, one page of a Query, or one write of
 	// the caller's preferences. Users wait for it, so 256 MB for latency; 10 s is well under the
 	// HTTP API's 30 s integration limit and fails fast instead of holding a browser. Its reserved
-	// concurrency keeps one busy user (or a flood) from starving the other functions of the
-	// account's concurrency, and caps what the API can cost DynamoDB.
+	// concurrency, where turned on, keeps one busy user (or a flood) from starving the other
+	// functions of the account's concurrency, and caps what the API can cost DynamoDB.
 	StatusQueryFunction = Function{
 		Name: StatusQuery, MemoryMB: 256, Timeout: 10 * time.Second, ReservedConcurrency: 20,
 		Description: "serves a user's jobs and preferences over the HTTP API",

@@ -13,7 +13,8 @@ type Job struct {
 	Timestamp string `json:"timestamp"`
 	// UpdatedAt is the event time of the last applied event: when the job was last heard from.
 	UpdatedAt string `json:"updated_at"`
-	// Progress (0-100), Message and Error describe the last applied event.
+	// Progress (0-100), Message and Error describe the last applied event; a FAILED job whose
+	// failure carried no progress keeps the latest progress reported, to show how far it got.
 	Progress     *float64 `json:"progress,omitempty"`
 	Message      string   `json:"message,omitempty"`
 	Error        string   `json:"error,omitempty"`

@@ -20,6 +20,8 @@ const (
 	AttrFinishedAt          = "finished_at"
 	AttrFirstReport         = "first_report"
 	AttrFirstReportProgress = "first_report_progress"
+	AttrLastReport          = "last_report"
+	AttrLastReportProgress  = "last_report_progress"
 	AttrLastEvent           = "last_event"
 	AttrExpiresAt           = "expires_at"
 	AttrNotifiedAt          = "notified_at"
@@ -59,6 +61,12 @@ type StatusItem struct {
 	// report moves them earlier.
 	FirstReport         string   `dynamodbav:"first_report,omitempty"`
 	FirstReportProgress *float64 `dynamodbav:"first_report_progress,omitempty"`
+	// LastReport and LastReportProgress are the job's latest progress report by order key, of
+	// every report delivered (also one refused because the job had ended): what a FAILED job got
+	// to when its failure carried no progress. The latest of all is the one value that does not
+	// depend on the order of delivery.
+	LastReport         string   `dynamodbav:"last_report,omitempty"`
+	LastReportProgress *float64 `dynamodbav:"last_report_progress,omitempty"`
 	// LastEvent orders events: the last applied event's OrderKey (event time, then seq).
 	LastEvent string `dynamodbav:"last_event"`
 	// ExpiresAt is the TTL, in epoch seconds.

@@ -70,9 +70,9 @@ func (tr *Tracker) Apply(ctx context.Context, ev trainevent.Event) (Result, erro
 	case ev.Status.Final():
 		return Result{Outcome: Refused, Reason: fmt.Sprintf("the job already ended %s; the first final event to arrive wins", current.Status)}, nil
 	case order == current.LastEvent:
-		return Result{Outcome: Refused, Reason: "another event with the same event_time and seq was applied"}, nil
+		return tr.refuseReport(ctx, ev, current, "another event with the same event_time and seq was applied")
 	case order > current.LastEvent:
-		return Result{Outcome: Refused, Reason: fmt.Sprintf("%s -> %s is not allowed", current.Status, ev.Status)}, nil
+		return tr.refuseReport(ctx, ev, current, fmt.Sprintf("%s -> %s is not allowed", current.Status, ev.Status))
 	}
 	return tr.fillLate(ctx, ev, current)
 }
@@ -112,8 +112,10 @@ func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event, now ti
 	}
 	setEventFields(u, ev)
 	if isReport(ev) {
-		// The earliest report, for the ETA: in order, the first one sets it.
-		u.SetIfNotExists(tables.AttrFirstReport, ev.OrderKey()).SetIfNotExists(tables.AttrFirstReportProgress, *ev.Progress)
+		// The earliest report, for the ETA: in order, the first one sets it; the newest is the
+		// latest report (a later one would have been refused: the job would be final).
+		u.SetIfNotExists(tables.AttrFirstReport, ev.OrderKey()).SetIfNotExists(tables.AttrFirstReportProgress, *ev.Progress).
+			Set(tables.AttrLastReport, ev.OrderKey()).Set(tables.AttrLastReportProgress, *ev.Progress)
 	}
 
 	isNew := expression.AttributeNotExists(expression.Name(tables.AttrRequestID))
@@ -196,6 +198,11 @@ func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current ta
 			Or(expression.Name(tables.AttrFirstReport).GreaterThan(expression.Value(order))))
 		filled = append(filled, tables.AttrFirstReport)
 	}
+	if order := ev.OrderKey(); isReport(ev) && order > current.LastReport {
+		u.Set(tables.AttrLastReport, order).Set(tables.AttrLastReportProgress, *ev.Progress)
+		cond = cond.And(laterReport(order))
+		filled = append(filled, tables.AttrLastReport)
+	}
 	if len(filled) == 0 {
 		return Result{Outcome: Stale, Reason: "older than the last applied event; nothing to fill"}, nil
 	}
@@ -207,6 +214,30 @@ func (tr *Tracker) fillLate(ctx context.Context, ev trainevent.Event, current ta
 		return Result{}, err
 	}
 	return Result{Outcome: Filled, Reason: fmt.Sprintf("late event filled %v", filled)}, nil
+}
+
+// laterReport is the condition "the stored latest report is older than order, or there is none".
+func laterReport(order string) expression.ConditionBuilder {
+	return expression.AttributeNotExists(expression.Name(tables.AttrLastReport)).
+		Or(expression.Name(tables.AttrLastReport).LessThan(expression.Value(order)))
+}
+
+// refuseReport refuses an event whose transition is not allowed; a progress report later than the
+// stored latest one still becomes the latest report (last_report), so that the record keeps the
+// latest of every report whatever the order of delivery. A concurrent later report wins.
+func (tr *Tracker) refuseReport(ctx context.Context, ev trainevent.Event, current tables.StatusItem, reason string) (Result, error) {
+	order := ev.OrderKey()
+	if !isReport(ev) || order <= current.LastReport {
+		return Result{Outcome: Refused, Reason: reason}, nil
+	}
+	err := tr.table.Update(key(ev)).
+		Set(tables.AttrLastReport, order).Set(tables.AttrLastReportProgress, *ev.Progress).
+		If(expression.AttributeExists(expression.Name(tables.AttrRequestID)).And(laterReport(order))).
+		Run(ctx)
+	if err != nil && !errors.Is(err, ddb.ErrConditionFailed) {
+		return Result{}, err
+	}
+	return Result{Outcome: Refused, Reason: reason + "; its progress kept as the latest reported"}, nil
 }
 
 // finishLate applies a final event that arrives after newer progress events of a job that is not

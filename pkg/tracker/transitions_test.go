@@ -62,7 +62,7 @@ func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 	want := tables.StatusItem{
 		RequestID: "skip-start", UserID: owner, Status: job.InProgress, Timestamp: at, UpdatedAt: at,
 		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
-		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5),
+		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5), LastReport: ev.OrderKey(), LastReportProgress: ptr(42.5),
 		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(),
 	}
 	if !reflect.DeepEqual(item, want) {
@@ -260,4 +260,50 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// TestLatestReport: the record keeps the latest progress report of every one delivered, in any
+// order, also one refused because the job had ended, so a FAILED job shows how far it got.
+func TestLatestReport(t *testing.T) {
+	f := newFixture(t)
+	report := func(req string, sec int, p float64) trainevent.Event {
+		ev := event(req, job.InProgress, sec, 0)
+		ev.Progress = ptr(p)
+		return ev
+	}
+	cases := []struct {
+		name    string
+		events  func(req string) []trainevent.Event
+		want    float64
+		outcome tracker.Outcome // of the last event
+	}{
+		{"in order, then failed", func(r string) []trainevent.Event {
+			return []trainevent.Event{event(r, job.Started, 0, 0), report(r, 10, 12), event(r, job.Failed, 20, 0)}
+		}, 12, tracker.Applied},
+		{"failed first, reports late", func(r string) []trainevent.Event {
+			return []trainevent.Event{event(r, job.Failed, 20, 0), report(r, 15, 30), report(r, 10, 12)}
+		}, 30, tracker.Filled},
+		{"failed late after a newer report", func(r string) []trainevent.Event {
+			return []trainevent.Event{report(r, 10, 12), report(r, 30, 40), event(r, job.Failed, 20, 0)}
+		}, 40, tracker.Applied},
+		{"a report after the end is refused and kept", func(r string) []trainevent.Event {
+			return []trainevent.Event{report(r, 10, 12), event(r, job.Failed, 20, 0), report(r, 30, 40)}
+		}, 40, tracker.Refused},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := strings.ReplaceAll(tc.name, " ", "-")
+			var res tracker.Result
+			for _, ev := range tc.events(req) {
+				var err error
+				if res, err = f.apply(ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			item, _ := f.item(req)
+			if item.LastReportProgress == nil || *item.LastReportProgress != tc.want || res.Outcome != tc.outcome {
+				t.Errorf("latest report %v, last outcome %s (%s); want %g, %s", item.LastReportProgress, res.Outcome, res.Reason, tc.want, tc.outcome)
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@
 // the email notifications toggle, sign out).
 import * as auth from './auth.js';
 import { get, put, ApiError } from './api.js';
+import { POLL_OVERRIDE, configure } from './config.js';
 import { jobView } from './job.js';
 import { listView } from './list.js';
 import { signInView } from './signin.js';
@@ -23,7 +24,16 @@ function route() {
   }
   const m = location.pathname.match(/^\/jobs\/([^/]+)$/);
   const opts = { onError, sub: auth.user().sub };
-  unmount = m ? jobView(main, { ...opts, id: decodeURIComponent(m[1]) }) : listView(main, opts);
+  unmount = m ? jobView(main, { ...opts, id: decode(m[1]) }) : listView(main, opts);
+}
+
+// decode is a job's id from its link, or null for a malformed one (a stray %): "no such job".
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
 }
 
 let pendingMessage = '';
@@ -34,7 +44,11 @@ function onError(e) {
 }
 
 function navigate(path) {
-  if (path !== location.pathname + location.search) history.pushState(null, '', path);
+  const url = new URL(path, location.origin);
+  // The tests' pollMs goes along in-page links (honoured only where config.json allows it).
+  if (POLL_OVERRIDE) url.searchParams.set('pollMs', String(POLL_OVERRIDE));
+  const to = url.pathname + url.search;
+  if (to !== location.pathname + location.search) history.pushState(null, '', to);
   route();
 }
 
@@ -95,18 +109,17 @@ document.addEventListener('click', (ev) => {
   const a = ev.target.closest('a[href^="/"]');
   if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
   ev.preventDefault();
-  navigate(a.getAttribute('href') + keepQuery());
+  navigate(a.getAttribute('href'));
 });
 window.addEventListener('popstate', route);
-
-// keepQuery carries the tests' pollMs along in-page links, so a reload keeps it.
-const keepQuery = () => (new URLSearchParams(location.search).has('pollMs') ? location.search : '');
 
 async function start() {
   try {
     const r = await fetch('/config.json', { cache: 'no-cache' });
     if (!r.ok) throw new Error(`config.json: HTTP ${r.status}`);
-    auth.init(await r.json(), ended);
+    const cfg = await r.json();
+    configure(cfg);
+    auth.init(cfg, ended);
   } catch (e) {
     main.replaceChildren(h('h1', {}, 'trainstatus'), h('p', { class: 'error' }, `This page is not set up: ${e.message}`));
     return;

@@ -1,11 +1,20 @@
 // Cognito over fetch (the one flow Cognito and cognito-local both speak): InitiateAuth with
 // USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, SignUp, ConfirmSignUp, and RevokeToken at sign-out.
 // Tokens live in this module's memory; only the refresh token goes to sessionStorage (so a reload
-// or a deep link in the same tab stays signed in), never localStorage. Tokens are refreshed
-// before they expire.
-import { REFRESH_LEAD_MS } from './config.js';
+// in the same tab stays signed in), never localStorage or a cookie. Tokens are refreshed before
+// they expire.
+//
+// A new tab (the job link in a job-end email) opens signed in while another tab of the page is
+// signed in: it asks on a BroadcastChannel (same origin only) and an open signed-in tab hands it
+// its refresh token, which the new tab redeems for its own tokens. Nothing outlives the last open
+// tab, so the refresh token is exactly as exposed as in one tab's sessionStorage, and it is valid
+// for a day (deploy.RefreshTokenValidity). With no signed-in tab open, the new tab shows the
+// sign-in form and, once signed in, the job it was opened on. Signing out in one tab revokes the
+// token and signs out every tab that shares it.
+import { HANDOFF_WAIT_MS, REFRESH_LEAD_MS } from './config.js';
 
 const KEY = 'trainstatus.refresh';
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('trainstatus.session') : null;
 let cfg = null;
 let tokens = null; // {id, refresh, exp (ms), lead (ms)}
 let timer = 0;
@@ -23,6 +32,36 @@ export class CognitoError extends Error {
 export function init(config, ended) {
   cfg = config;
   onEnded = ended;
+}
+
+// setting is a value of /config.json.
+export const setting = (name) => cfg?.[name];
+
+channel?.addEventListener('message', (ev) => {
+  const m = ev.data || {};
+  if (m.type === 'ask' && tokens) channel.postMessage({ type: 'give', refresh: tokens.refresh });
+  if (m.type === 'signout' && tokens && m.refresh === tokens.refresh) {
+    forget();
+    onEnded('You signed out in another tab.');
+  }
+});
+
+// handoff asks the open tabs for their session; it resolves to a refresh token or ''.
+function handoff() {
+  if (!channel) return Promise.resolve('');
+  return new Promise((resolve) => {
+    const on = (ev) => {
+      if (ev.data?.type === 'give' && typeof ev.data.refresh === 'string') done(ev.data.refresh);
+    };
+    const done = (rt) => {
+      clearTimeout(wait);
+      channel.removeEventListener('message', on);
+      resolve(rt);
+    };
+    const wait = setTimeout(() => done(''), HANDOFF_WAIT_MS);
+    channel.addEventListener('message', on);
+    channel.postMessage({ type: 'ask' });
+  });
 }
 
 async function call(op, body) {
@@ -55,9 +94,9 @@ export const signUp = (email, password) =>
 
 export const confirm = (email, code) => call('ConfirmSignUp', { Username: email, ConfirmationCode: code });
 
-// restore signs in again from the refresh token of this tab, if any.
+// restore signs in again from the refresh token of this tab, else from one an open tab hands over.
 export async function restore() {
-  const rt = sessionStorage.getItem(KEY);
+  const rt = sessionStorage.getItem(KEY) || (await handoff());
   if (!rt) return false;
   try {
     await refresh(rt);
@@ -114,7 +153,14 @@ function end(message) {
 // signOut forgets the tokens and revokes the refresh token (and so the tokens it issued), so a
 // copy of it is worth nothing.
 export function signOut() {
-  if (tokens) call('RevokeToken', { Token: tokens.refresh }).catch(() => {});
+  if (tokens) {
+    call('RevokeToken', { Token: tokens.refresh }).catch(() => {});
+    channel?.postMessage({ type: 'signout', refresh: tokens.refresh });
+  }
+  forget();
+}
+
+function forget() {
   tokens = null;
   clearTimeout(timer);
   sessionStorage.removeItem(KEY);

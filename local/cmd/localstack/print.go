@@ -36,6 +36,9 @@ func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 	if s.User != nil {
 		fmt.Fprintf(w, "  sign in as %s with password %s (or create an account on the page)\n", s.User.Email, s.User.Password)
 	}
+	if hint := stack.SignUpCodeHint(s); hint != "" {
+		fmt.Fprintf(w, "  an account created on the page is confirmed with a code; the page's confirm form says where it is:\n  %s\n", hint)
+	}
 	writeAWSCLI(w, s, now)
 	if s.User != nil {
 		fmt.Fprintf(w, "user %s (password %s), ID token valid for a day:\n  export TOKEN=%s\n", s.User.Email, s.User.Password, s.User.IDToken)

@@ -1,0 +1,61 @@
+package coldstart
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// MaxBootstrapBytes is the most a function's bootstrap may weigh: 9 MiB.
+const MaxBootstrapBytes = 9 << 20
+
+// TestBootstrapSizes runs `make build` into a temporary folder and requires a bootstrap for every
+// function under functions/, each at most MaxBootstrapBytes.
+func TestBootstrapSizes(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	cmd := exec.Command("make", "--no-print-directory", "build", "BUILD="+out)
+	cmd.Dir = root
+	// A make of its own, not a part of the make that may be running the tests.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make build: %v\n%s", err, msg)
+	}
+	functions, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range functions {
+		if f.IsDir() {
+			names = append(names, f.Name())
+		}
+	}
+	built, err := filepath.Glob(filepath.Join(out, "lambda", "*", "bootstrap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != len(names) {
+		t.Errorf("make build wrote %d bootstraps, want one for each of %v", len(built), names)
+	}
+	for _, name := range names {
+		st, err := os.Stat(filepath.Join(out, "lambda", name, "bootstrap"))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		t.Logf("%s: %d bytes (%.2f MiB)", name, st.Size(), float64(st.Size())/(1<<20))
+		if st.Size() > MaxBootstrapBytes {
+			t.Errorf("%s: bootstrap %d bytes (%.2f MiB), over %d (9 MiB)", name, st.Size(), float64(st.Size())/(1<<20), MaxBootstrapBytes)
+		}
+	}
+}
