@@ -195,3 +195,20 @@ def test_only_rank_zero_reports(server, env, reports):
     assert out.stdout.strip() == str(reports)
     names = {e["name"] for e in server.events("SUCCESS")}
     assert names == ({"ddp", "every rank"} if reports else {"every rank"})
+
+
+def test_problems_are_told_once_on_stderr_without_logging_setup(server):
+    server.then(*[Answer(500)] * 3)
+    out = run(server, """
+        with trainstatus.job("noisy", send_interval=0) as job:
+            for i in range(2000):
+                job.progress(i / 10 if i % 2 else 150, "x\\x1b")
+        trainstatus.flush(60)
+    """)
+    assert out.returncode == 0
+    lines = out.stderr.splitlines()
+    assert len([l for l in lines if "answered 500" in l]) == 1, out.stderr
+    assert len([l for l in lines if "outside 0..100" in l]) == 1, out.stderr
+    assert len([l for l in lines if "message was changed" in l]) == 1, out.stderr
+    assert len(lines) == 3, out.stderr
+    assert server.events("SUCCESS")
