@@ -49,7 +49,7 @@ test-go: dynamodb-local build-host
 ## Rounds of -count 1 rather than one -count N, so that a variant and its baseline alternate and a
 ## drift in the machine's load hits both alike; the report takes the median of the rounds.
 BENCH_COUNT ?= 5
-BENCH_PACKAGES := ./pkg/ddb:pkg/ddb ./functions/status-updater:status-updater ./functions/status-query:status-query \
+BENCH_PACKAGES := ./pkg/ddb:pkg/ddb ./functions/status-updater:status-updater ./functions/status-query:status-query ./functions/ingest:ingest \
   ./functions/user-signup:user-signup ./internal/coldstart:coldstart
 bench: dynamodb-local bench-e2e
 	@for spec in $(BENCH_PACKAGES); do pkg=$${spec%%:*}; section=$${spec##*:}; \

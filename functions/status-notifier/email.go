@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
@@ -38,8 +39,8 @@ type view struct {
 func compose(item tables.StatusItem, to, page string) Email {
 	v := view{
 		RequestID: item.RequestID,
-		Message:   item.Message,
-		Error:     item.Error,
+		Message:   alerts.StripInvisible(item.Message),
+		Error:     alerts.StripInvisible(item.Error),
 		Link:      strings.TrimSuffix(page, "/") + "/jobs/" + url.PathEscape(item.RequestID),
 		Stages:    stages(item),
 	}
@@ -53,7 +54,7 @@ func compose(item tables.StatusItem, to, page string) Email {
 	case item.Status == job.Success:
 		v.Outcome, subject = "succeeded", item.RequestID+" succeeded"
 	case item.Error != "":
-		v.Outcome, subject = "failed", fmt.Sprintf("%s failed: %s", item.RequestID, firstLine(item.Error, maxSubjectError))
+		v.Outcome, subject = "failed", fmt.Sprintf("%s failed: %s", item.RequestID, firstLine(v.Error, maxSubjectError))
 	case v.Took != "":
 		v.Outcome, subject = "failed", fmt.Sprintf("%s failed after %s", item.RequestID, v.Took)
 	default:
@@ -153,7 +154,8 @@ func plainText(v view) string {
 	return b.String()
 }
 
-// htmlPart is the HTML part; every value from the job is escaped.
+// htmlPart is the HTML part; every value from the job is escaped, and the job's message and error
+// (text from training events) cannot become links (alerts.HTMLText).
 func htmlPart(v view) string {
 	e := html.EscapeString
 	var b strings.Builder
@@ -165,10 +167,10 @@ func htmlPart(v view) string {
 	}
 	b.WriteString("</h1>\n")
 	if v.Error != "" {
-		fmt.Fprintf(&b, "<p><strong>Error:</strong> %s</p>\n", e(v.Error))
+		fmt.Fprintf(&b, "<p><strong>Error:</strong> %s</p>\n", alerts.HTMLText(v.Error))
 	}
 	if v.Message != "" {
-		fmt.Fprintf(&b, "<p><strong>Last message:</strong> %s</p>\n", e(v.Message))
+		fmt.Fprintf(&b, "<p><strong>Last message:</strong> %s</p>\n", alerts.HTMLText(v.Message))
 	}
 	b.WriteString("<table>")
 	for _, s := range v.Stages {

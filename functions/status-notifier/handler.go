@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/emf"
-	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
@@ -22,9 +21,12 @@ const DeadlineMargin = 10 * time.Second
 // Handler e-mails owners of jobs that ended. It is plain Go: main wires it to the tables and SES,
 // tests to DynamoDB Local and the SES emulator.
 type Handler struct {
-	Jobs    *ddb.Table[tables.StatusItem]
-	Users   *ddb.Table[tables.UserItem]
-	Mailer  Mailer
+	Jobs   *ddb.Table[tables.StatusItem]
+	Users  *ddb.Table[tables.UserItem]
+	Mailer Mailer
+	// Poster posts Slack and webhook alerts; Limiter bounds them per user (nil: no bound).
+	Poster  Poster
+	Limiter *alerts.Limiter
 	Page    string // the tracker page's base URL
 	Log     *slog.Logger
 	Metrics *emf.Writer
@@ -88,8 +90,12 @@ type result struct {
 	err     error
 }
 
-// notify handles one record: decide, check the mark, read the owner, send, mark.
+// notify handles one record: decide, read the job (its marks) and its owner, then deliver the
+// alert on each of the owner's channels that has not had it (deliver).
 func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) result {
+	if item, ok := stallAlert(rec); ok {
+		return h.notifyStall(ctx, item)
+	}
 	item, ok, why := ending(rec)
 	if !ok {
 		return result{outcome: Skipped, reason: why, item: item}
@@ -101,38 +107,22 @@ func (h *Handler) notify(ctx context.Context, rec events.DynamoDBEventRecord) re
 		return result{outcome: Skipped, reason: "the job no longer exists", item: item}
 	case err != nil:
 		return result{outcome: Failed, reason: "reading the job's notification mark failed", item: item, err: err}
-	case current.NotifiedAt != "":
-		return result{outcome: Skipped, reason: "already notified at " + current.NotifiedAt + " (a redelivered record)", item: item}
 	}
+	// The job as it ended (the record's image) is what the alert says; the current item holds
+	// the marks.
+	trigger, _ := alerts.EndTrigger(item.Status)
+	return h.deliver(ctx, h.alert(trigger, item), item, current)
+}
 
+// recipient reads the job owner's record, or the result that ends the record (no record, or a
+// failed read).
+func (h *Handler) recipient(ctx context.Context, item tables.StatusItem) (tables.UserItem, *result) {
 	user, err := h.Users.Get(ddb.Key{Partition: item.UserID}).One(ctx)
 	switch {
 	case errors.Is(err, ddb.ErrNotFound):
-		return result{outcome: Skipped, reason: "the owner has no user record", item: item}
+		return user, &result{outcome: Skipped, reason: "the owner has no user record", item: item}
 	case err != nil:
-		return result{outcome: Failed, reason: "reading the owner's record failed", item: item, err: err}
-	case user.Email == "":
-		return result{outcome: Skipped, reason: "the owner has no email address", item: item}
-	case !user.WantsEmail():
-		return result{outcome: OptedOut, reason: "the owner turned job emails off", item: item}
+		return user, &result{outcome: Failed, reason: "reading the owner's record failed", item: item, err: err}
 	}
-
-	if err := h.Mailer.Send(ctx, compose(item, user.Email, h.Page)); err != nil {
-		if errors.Is(err, ErrRefused) {
-			return result{outcome: Refused, reason: "the mail service refused the address; not retried", item: item, err: err}
-		}
-		return result{outcome: Failed, reason: "sending failed", item: item, err: err}
-	}
-
-	// After the send: a crash before this line repeats the email on retry, never loses it.
-	err = h.Jobs.Update(key).Set(tables.AttrNotifiedAt, job.FormatTime(h.Now())).
-		If(expression.AttributeNotExists(expression.Name(tables.AttrNotifiedAt))).Run(ctx)
-	switch {
-	case err == nil:
-		return result{outcome: Sent, reason: "e-mailed " + lambdalog.MaskEmail(user.Email), item: item}
-	case errors.Is(err, ddb.ErrConditionFailed), errors.Is(err, ddb.ErrNotFound):
-		return result{outcome: Sent, reason: "e-mailed " + lambdalog.MaskEmail(user.Email) + "; another delivery marked the job first", item: item}
-	default:
-		return result{outcome: Failed, reason: "e-mailed, but marking the job failed: the retry will send it again", item: item, err: err}
-	}
+	return user, nil
 }

@@ -123,6 +123,19 @@ func TestFailuresAndRedelivery(t *testing.T) {
 			{sesFault: &sesFault{status: 403, code: "AccessDeniedException"}, outcome: Failed, failed: true, mailAfter: 0},
 			{outcome: Sent, mailAfter: 1},
 		}},
+		{"a refusal not about the recipient (a bad request of ours): retried", []step{
+			{sesFault: &sesFault{status: 400, code: "BadRequestException"}, outcome: Failed, failed: true, mailAfter: 0},
+			{outcome: Sent, mailAfter: 1},
+		}},
+		{"a signing error: retried", []step{
+			{sesFault: &sesFault{status: 403, code: "InvalidSignatureException"}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
+		{"a 404 without an error type (a wrong endpoint): retried", []step{
+			{sesFault: &sesFault{status: 404, code: ""}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
+		{"a redirect: retried", []step{
+			{sesFault: &sesFault{status: 302, code: ""}, outcome: Failed, failed: true, mailAfter: 0},
+		}},
 		{"sender not verified: an operator's fault, retried", []step{
 			{sesFault: &sesFault{status: 400, code: "MailFromDomainNotVerifiedException"}, outcome: Failed, failed: true, mailAfter: 0},
 		}},

@@ -17,6 +17,8 @@
 //	NOTIFICATION_SENDER  the From address, an SES-verified identity (required)
 //	TRACKER_URL          the tracker page's base URL; a job's link is TRACKER_URL/jobs/{request_id} (required)
 //	LOG_LEVEL            debug, info, warn or error (default info)
+//	ALERTS_ALLOW_LOCAL   "true" only in the local stack: Slack and webhook alerts may go to
+//	                     http:// and loopback (its receiver); never set when deployed
 //	AWS_ENDPOINT_URL[_DYNAMODB|_SESV2]  the SDK's standard endpoint settings (local stack)
 package main
 
@@ -31,6 +33,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
@@ -59,9 +62,13 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 	}
 	client := dynamodb.NewFromConfig(cfg)
 	return &Handler{
-		Jobs:    ddb.NewTable(client, env[deploy.StatusTableVar.Name], tables.StatusSchema),
-		Users:   ddb.NewTable(client, env[deploy.UserTableVar.Name], tables.UserSchema),
-		Mailer:  SES{Client: sesv2.NewFromConfig(cfg), From: env[deploy.NotificationSenderVar.Name]},
+		Jobs:   ddb.NewTable(client, env[deploy.StatusTableVar.Name], tables.StatusSchema),
+		Users:  ddb.NewTable(client, env[deploy.UserTableVar.Name], tables.UserSchema),
+		Mailer: SES{Client: sesv2.NewFromConfig(cfg), From: env[deploy.NotificationSenderVar.Name]},
+		// ALERTS_ALLOW_LOCAL is the local stack's alone (its receiver on 127.0.0.1): infra never
+		// sets it, so deployed alerts go over HTTPS to public addresses only.
+		Poster:  alerts.NewClient(os.Getenv(alerts.AllowLocalVar) == "true"),
+		Limiter: alerts.DefaultLimiter(),
 		Page:    env[deploy.TrackerURLVar.Name],
 		Log:     log,
 		Metrics: emf.New(os.Stdout, emf.Namespace, emf.FunctionName(deploy.StatusNotifier)),

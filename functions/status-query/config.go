@@ -15,7 +15,7 @@ var ErrConfig = errors.New("status-query: misconfigured")
 
 // config is what the function reads from its environment.
 type config struct {
-	statusTable, userTable string
+	statusTable, userTable, tokensTable string
 	// cursors signs page cursors with CURSOR_SECRET and accepts CURSOR_SECRET_PREVIOUS's too.
 	cursors     *ddb.CursorCodec
 	stallWindow time.Duration
@@ -32,7 +32,7 @@ func readConfig(getenv func(string) string, opts ...ddb.CursorOption) (config, e
 	for _, v := range []struct {
 		name string
 		dst  *string
-	}{{deploy.StatusTableVar.Name, &c.statusTable}, {deploy.UserTableVar.Name, &c.userTable}} {
+	}{{deploy.StatusTableVar.Name, &c.statusTable}, {deploy.UserTableVar.Name, &c.userTable}, {deploy.TokensTableVar.Name, &c.tokensTable}} {
 		if *v.dst = getenv(v.name); *v.dst == "" {
 			return c, fmt.Errorf("%w: %s must be set", ErrConfig, v.name)
 		}
@@ -61,13 +61,9 @@ func readConfig(getenv func(string) string, opts ...ddb.CursorOption) (config, e
 // parseStallWindow reads STALL_WINDOW: a Go duration of at least a second (the API shows it in
 // whole seconds), deploy.StallWindowVar's default when unset.
 func parseStallWindow(s string) (time.Duration, error) {
-	if s == "" {
-		s = deploy.StallWindowVar.Default
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < time.Second {
-		return 0, fmt.Errorf("%w: %s=%q: want a duration of at least 1s, such as %s", ErrConfig,
-			deploy.StallWindowVar.Name, s, deploy.StallWindowVar.Default)
+	d, err := deploy.ParseStallWindow(s)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return d, nil
 }

@@ -15,6 +15,7 @@ import (
 var validEnv = map[string]string{
 	deploy.StatusTableVar.Name:  "status",
 	deploy.UserTableVar.Name:    "users",
+	deploy.TokensTableVar.Name:  "tokens",
 	deploy.CursorSecretVar.Name: testSecret,
 }
 
@@ -42,6 +43,7 @@ func TestReadConfig(t *testing.T) {
 		{"complete", nil, 15 * time.Minute, ""},
 		{"no status table", map[string]string{"STATUS_TABLE_NAME": ""}, 0, "STATUS_TABLE_NAME"},
 		{"no user table", map[string]string{"USER_TABLE_NAME": ""}, 0, "USER_TABLE_NAME"},
+		{"no tokens table", map[string]string{"TOKENS_TABLE_NAME": ""}, 0, "TOKENS_TABLE_NAME"},
 		{"no secret", map[string]string{"CURSOR_SECRET": ""}, 0, "CURSOR_SECRET"},
 		{"short secret", map[string]string{"CURSOR_SECRET": key(min - 1)}, 0, "CURSOR_SECRET"},
 		{"shortest secret", map[string]string{"CURSOR_SECRET": key(min)}, 15 * time.Minute, ""},

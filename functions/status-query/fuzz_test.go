@@ -46,6 +46,10 @@ func FuzzResolve(f *testing.F) {
 			if dec, uerr := url.PathUnescape(id); uerr != nil || dec != got {
 				t.Fatalf("%q: id %q is not the decoded parameter %q", id, got, dec)
 			}
+		case rt == routeDeleteToken:
+			if got != req.PathParameters[deploy.PathTokenID] {
+				t.Fatalf("%q: token id %q, not the parameter", key, got)
+			}
 		case rt == routeNone || got != "":
 			t.Fatalf("%q %q %q: route %v id %q without an error", key, method, id, rt, got)
 		}

@@ -9,9 +9,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 // Handler answers the HTTP API. It is plain Go over the two tables: main wires them to DynamoDB,
@@ -21,7 +23,13 @@ type Handler struct {
 	Jobs *ddb.Table[tables.StatusItem]
 	// Users is the user table, where the caller's preferences live.
 	Users *ddb.Table[tables.UserItem]
-	Log   *slog.Logger
+	// Alerts posts test alerts and decides which URLs are allowed (alerts.NewClient);
+	// AllowLocal is its local setting, for validating URLs the same way.
+	Alerts     *alerts.Client
+	AllowLocal bool
+	// Tokens are the caller's reporting tokens (the tokens table, counted on the user record).
+	Tokens *tokenstore.Store
+	Log    *slog.Logger
 	// Budget bounds the DynamoDB call (and the Lambda deadline, if sooner).
 	Budget time.Duration
 	// StallWindow is how long a job that is not final may be silent before it is shown as stalled.
@@ -96,6 +104,18 @@ func (h *Handler) serve(ctx context.Context, r *request) events.APIGatewayV2HTTP
 		return h.getPreferences(callCtx, r)
 	case routePutPreferences:
 		return h.putPreferences(callCtx, r)
+	case routeGetAlerts:
+		return h.getAlerts(callCtx, r)
+	case routePutAlerts:
+		return h.putAlerts(callCtx, r)
+	case routeTestAlerts:
+		return h.testAlerts(callCtx, r)
+	case routeListTokens:
+		return h.listTokens(callCtx, r)
+	case routeCreateToken:
+		return h.createToken(callCtx, r)
+	case routeDeleteToken:
+		return h.deleteToken(callCtx, r, id)
 	}
 	return r.internalError(fmt.Errorf("route %v has no handler", rt))
 }

@@ -32,10 +32,7 @@ type view struct {
 //   - stalled: job.Stalled, silent (since updated_at) longer than the stall window: the job's
 //     own (stall_after_seconds) or the server's.
 func (v view) job(it tables.StatusItem) (statusapi.Job, error) {
-	window := v.stallWindow
-	if it.StallAfterSeconds > 0 {
-		window = time.Duration(it.StallAfterSeconds) * time.Second
-	}
+	window := it.StallWindow(v.stallWindow)
 	j := statusapi.Job{
 		RequestID: it.RequestID, Name: it.Name, Status: it.Status, Timestamp: it.Timestamp, UpdatedAt: it.UpdatedAt,
 		Progress: it.Progress, Message: it.Message, Error: it.Error,

@@ -6,11 +6,14 @@
 //	GET /status?limit=&cursor=&status=     the caller's jobs, newest start first, one page at a time
 //	GET /me/preferences                    the caller's preferences
 //	PUT /me/preferences                    change them: {"email_notifications": false}
+//	GET /me/tokens                         the caller's reporting tokens, newest first
+//	POST /me/tokens                        a new one: {"name": "lab-gpu-3"} -> 201 with its secret, once
+//	DELETE /me/tokens/{token_id}           revoke one (204; 404 for a missing or another's)
 //
 // The routes are pkg/deploy's; the bodies are pkg/statusapi's. The caller is the JWT's sub claim,
 // and every job is read under the caller's key (user_id, request_id), so a job of another user
 // answers the same 404 as a job that does not exist. Every request costs exactly one DynamoDB
-// call, bounded by Budget. Errors are JSON ({"error":{"code":"...","message":"..."}}); internals
+// call (a token's creation or revocation: one transaction), bounded by Budget. Errors are JSON ({"error":{"code":"...","message":"..."}}); internals
 // go only to the log, and every 5xx writes one ERROR line there.
 //
 // main only wires: it reads the configuration, creates the SDK client once at init, and starts
@@ -18,6 +21,7 @@
 //
 //	STATUS_TABLE_NAME       the status table (required)
 //	USER_TABLE_NAME         the user table (required)
+//	TOKENS_TABLE_NAME       the reporting tokens table (required)
 //	CURSOR_SECRET           the key page cursors are signed with (required, at least
 //	                        deploy.CursorSecretMinBytes; every instance must have the same one)
 //	CURSOR_SECRET_PREVIOUS  the key before the last rotation: its cursors are still accepted until
@@ -30,15 +34,18 @@ package main
 
 import (
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/awsconfig"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 func main() {
@@ -58,9 +65,14 @@ func newHandler(log *slog.Logger) (*Handler, error) {
 		return nil, err
 	}
 	client := dynamodb.NewFromConfig(awsCfg)
+	users := ddb.NewTable(client, cfg.userTable, tables.UserSchema)
 	return &Handler{
-		Jobs:        ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
-		Users:       ddb.NewTable(client, cfg.userTable, tables.UserSchema),
+		Jobs:   ddb.NewTable(client, cfg.statusTable, tables.StatusSchema, ddb.WithCursorCodec(cfg.cursors)),
+		Users:  users,
+		Tokens: tokenstore.New(ddb.NewTable(client, cfg.tokensTable, tables.TokenSchema), users),
+		// ALERTS_ALLOW_LOCAL: the local stack's alone (pkg/alerts); never set when deployed.
+		Alerts:      alerts.NewClient(os.Getenv(alerts.AllowLocalVar) == "true"),
+		AllowLocal:  os.Getenv(alerts.AllowLocalVar) == "true",
 		Log:         log,
 		Budget:      Budget,
 		StallWindow: cfg.stallWindow,

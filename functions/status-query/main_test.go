@@ -19,6 +19,7 @@ import (
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/statusapi"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 	"github.com/trainstatus/trainstatus/pkg/tracker"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
@@ -68,8 +69,10 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, ddb: ddbtest.NewSpy(ddbtest.Client(t)), logs: &bytes.Buffer{}, now: fixtureNow}
 	f.jobs = ddbtest.NewTableWithClient(t, f.ddb, tables.StatusSchema, ddb.WithCursorCodec(codecAt(t, f.clock)))
 	f.users = ddbtest.NewTableWithClient(t, f.ddb, tables.UserSchema)
+	tokens := tokenstore.New(ddbtest.NewTableWithClient(t, f.ddb, tables.TokenSchema), f.users)
+	tokens.Now = f.clock
 	f.h = &Handler{
-		Jobs: f.jobs, Users: f.users, Log: slog.New(slog.NewJSONHandler(f.logs, nil)),
+		Jobs: f.jobs, Users: f.users, Tokens: tokens, Log: slog.New(slog.NewJSONHandler(f.logs, nil)),
 		Budget: Budget, StallWindow: testWindow, Now: f.clock,
 	}
 	return f
@@ -141,7 +144,7 @@ func serve(t testing.TB, h *Handler, req events.APIGatewayV2HTTPRequest) events.
 	if resp.Headers["Content-Type"] != "application/json" || resp.Headers["Cache-Control"] != "no-store" {
 		t.Errorf("%d response headers %v lack Content-Type: application/json or Cache-Control: no-store", resp.StatusCode, resp.Headers)
 	}
-	if resp.StatusCode != 304 && !json.Valid([]byte(resp.Body)) {
+	if resp.StatusCode != 304 && resp.StatusCode != 204 && !json.Valid([]byte(resp.Body)) {
 		t.Errorf("%d response body is not JSON: %q", resp.StatusCode, resp.Body)
 	}
 	return resp

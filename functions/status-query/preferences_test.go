@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -139,7 +140,7 @@ func TestPutPreferences(t *testing.T) {
 		t.Errorf("bob's record changed: %s", got)
 	}
 	u, err := f.users.Get(ddb.Key{Partition: alice}).Consistent().One(context.Background())
-	if err != nil || u != userRecord(alice, ptr(false)) && (u.Email != "jane.doe@example.com" || u.Timestamp != job.FormatTime(t0)) {
+	if err != nil || !reflect.DeepEqual(u, userRecord(alice, ptr(false))) && (u.Email != "jane.doe@example.com" || u.Timestamp != job.FormatTime(t0)) {
 		t.Errorf("the rest of the record changed: %+v %v", u, err)
 	}
 }

@@ -23,6 +23,8 @@ const (
 	CodeNotFound         = "not_found"
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeInternal         = "internal"
+	CodeInvalidName      = "invalid_name"    // a reporting token's name
+	CodeTooManyTokens    = "too_many_tokens" // the caller holds token.MaxPerUser tokens
 )
 
 // apiError is an error answer: an HTTP status and the code and message of the body.

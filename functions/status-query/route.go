@@ -19,6 +19,12 @@ const (
 	routeGetJob                      // GET /status/{request_id}
 	routeGetPreferences              // GET /me/preferences
 	routePutPreferences              // PUT /me/preferences
+	routeGetAlerts                   // GET /me/alerts
+	routePutAlerts                   // PUT /me/alerts
+	routeTestAlerts                  // POST /me/alerts/test
+	routeListTokens                  // GET /me/tokens
+	routeCreateToken                 // POST /me/tokens
+	routeDeleteToken                 // DELETE /me/tokens/{token_id}
 )
 
 // routes maps the route keys of pkg/deploy (the routes the HTTP API sends to this function) to
@@ -28,6 +34,12 @@ var routes = map[string]route{
 	deploy.RouteGetStatus:      routeGetJob,
 	deploy.RouteGetPreferences: routeGetPreferences,
 	deploy.RoutePutPreferences: routePutPreferences,
+	deploy.RouteGetAlerts:      routeGetAlerts,
+	deploy.RoutePutAlerts:      routePutAlerts,
+	deploy.RouteTestAlerts:     routeTestAlerts,
+	deploy.RouteListTokens:     routeListTokens,
+	deploy.RouteCreateToken:    routeCreateToken,
+	deploy.RouteDeleteToken:    routeDeleteToken,
 }
 
 func (r route) String() string {
@@ -39,7 +51,8 @@ func (r route) String() string {
 	return "none"
 }
 
-// resolve finds the route of a request, and the job id of GET /status/{request_id}, from the
+// resolve finds the route of a request, and the job id of GET /status/{request_id} (the token id
+// of DELETE /me/tokens/{token_id}), from the
 // route key the HTTP API (and the local stack) sends: "GET /status/{request_id}". An "ANY" route
 // key takes the request's method. Errors: 404 for a request without a route key or with one this
 // function does not serve; 405, with Allow, for a method the path is not served with (reachable
@@ -62,6 +75,10 @@ func resolve(req events.APIGatewayV2HTTPRequest) (route, string, *apiError) {
 			return routeNone, "", methodNotAllowed(allow)
 		}
 		return routeNone, "", errNoRoute
+	}
+	if rt == routeDeleteToken {
+		// Any id is looked for: one that cannot be a token's is the same 404 as a missing one.
+		return rt, req.PathParameters[deploy.PathTokenID], nil
 	}
 	if rt != routeGetJob {
 		return rt, "", nil

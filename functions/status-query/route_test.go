@@ -31,6 +31,10 @@ func TestResolve(t *testing.T) {
 		{"get, every id character", req(deploy.RouteGetStatus, "GET", id("job.1_a:b-c")), routeGetJob, "job.1_a:b-c", "", ""},
 		{"get preferences", req(deploy.RouteGetPreferences, "GET", nil), routeGetPreferences, "", "", ""},
 		{"put preferences", req(deploy.RoutePutPreferences, "PUT", nil), routePutPreferences, "", "", ""},
+		{"list tokens", req(deploy.RouteListTokens, "GET", nil), routeListTokens, "", "", ""},
+		{"create token", req(deploy.RouteCreateToken, "POST", nil), routeCreateToken, "", "", ""},
+		{"delete token", req(deploy.RouteDeleteToken, "DELETE", map[string]string{deploy.PathTokenID: "0123456789abcdef"}), routeDeleteToken, "0123456789abcdef", "", ""},
+		{"PUT on the tokens", req("PUT /me/tokens", "PUT", nil), routeNone, "", CodeMethodNotAllowed, "GET, POST"},
 		{"route key only in the context", func() events.APIGatewayV2HTTPRequest {
 			r := req("", "GET", nil)
 			r.RequestContext.RouteKey = deploy.RouteListStatus

@@ -18,8 +18,11 @@ func resourceValues(settings Settings, state *Stateful, pageURL *string) map[dep
 		deploy.DeadLetterQueueURL: state.DeadLetters.QueueUrl(),
 		// Dynamic references: CloudFormation reads the secrets at deploy time, so their values
 		// are never in the template or cdk.out (see infra/README.md for the trade-off).
-		deploy.CursorKey:         state.CursorSecret.SecretValue().UnsafeUnwrap(),
-		deploy.CursorKeyPrevious: state.CursorSecretPrevious.SecretValue().UnsafeUnwrap(),
+		deploy.CursorKey:          state.CursorSecret.SecretValue().UnsafeUnwrap(),
+		deploy.CursorKeyPrevious:  state.CursorSecretPrevious.SecretValue().UnsafeUnwrap(),
+		deploy.TokensTableName:    state.TokensTable.TableName(),
+		deploy.RateLimitTableName: state.RateLimitTable.TableName(),
+		deploy.EventsQueueURL:     state.Events.QueueUrl(),
 	}
 	if settings.Notifies() {
 		values[deploy.NotificationSender] = jsii.String(settings.NotificationSender)

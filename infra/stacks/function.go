@@ -34,6 +34,8 @@ type functionSpec struct {
 	Values map[deploy.Resource]*string
 	// Statements are the function's permissions besides writing its own logs.
 	Statements []awsiam.PolicyStatement
+	// RoleName, when set, names the role (a role that another stack's policy names by ARN).
+	RoleName *string
 }
 
 // PolicyName is the name of the one inline policy of every function role.
@@ -80,6 +82,7 @@ func newFunction(scope constructs.Construct, settings Settings, spec functionSpe
 	description := spec.Description + spec.DescriptionSuffix
 	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		RoleName:    spec.RoleName,
 		Description: jsii.String(fmt.Sprintf("%s: %s", settings.Name(spec.Name), spec.Description)),
 		InlinePolicies: &map[string]awsiam.PolicyDocument{
 			PolicyName: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &statements}),

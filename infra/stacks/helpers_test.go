@@ -123,6 +123,11 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 	label(st.Stack, st.StatusTable.TableName(), "StatusTable.Name")
 	label(st.Stack, st.UserTable.TableArn(), "UserTable.Arn")
 	label(st.Stack, st.UserTable.TableName(), "UserTable.Name")
+	label(st.Stack, st.TokensTable.TableArn(), "TokensTable.Arn")
+	label(st.Stack, st.TokensTable.TableName(), "TokensTable.Name")
+	label(st.Stack, st.RateLimitTable.TableArn(), "RateLimitTable.Arn")
+	label(st.Stack, st.RateLimitTable.TableName(), "RateLimitTable.Name")
+	label(st.Stack, st.EventsOperator.RoleArn(), "EventsOperator.Arn")
 	label(st.Stack, st.Events.QueueArn(), "EventsQueue.Arn")
 	label(st.Stack, st.Events.QueueUrl(), "EventsQueue.Url")
 	label(st.Stack, st.Events.QueueName(), "EventsQueue.Name")
@@ -138,7 +143,7 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 	label(st.Stack, st.UserPool.UserPoolId(), "UserPool.Id")
 	label(st.Stack, st.UserPool.UserPoolArn(), "UserPool.Arn")
 	label(st.Stack, st.UserPoolClient.UserPoolClientId(), "AppClient.Id")
-	fns := map[*stacks.Function]awscdk.Stack{st.UserSignup: st.Stack, sl.StatusUpdater: sl.Stack, sl.StatusQuery: sl.Stack}
+	fns := map[*stacks.Function]awscdk.Stack{st.UserSignup: st.Stack, sl.StatusUpdater: sl.Stack, sl.StatusQuery: sl.Stack, sl.Ingest: sl.Stack, sl.StallSweep: sl.Stack}
 	if sl.StatusNotifier != nil {
 		fns[sl.StatusNotifier] = sl.Stack
 	}
@@ -154,6 +159,7 @@ func synth(t *testing.T, ctx map[string]any) *synthesized {
 		s.labels[jsonOf(t, map[string]any{"Ref": pseudo})] = "${" + pseudo + "}"
 	}
 	label(sl.Stack, sl.AccessLogs.LogGroupArn(), "ApiAccessLogs.Arn")
+	label(sl.Stack, sl.StallSchedule.RuleArn(), "StallSweepSchedule.Arn")
 	label(sl.Stack, sl.API.ApiId(), "Api.Id")
 	label(sl.Stack, sl.Web.Bucket.BucketArn(), "Web.Bucket.Arn")
 	label(sl.Stack, sl.Web.Bucket.BucketName(), "Web.Bucket.Name")

@@ -42,6 +42,10 @@ const (
 	CtxCognitoEmailFrom          = "cognitoEmailFrom"
 	CtxCognitoEmailIdentity      = "cognitoEmailIdentity"
 	CtxCognitoSESRegion          = "cognitoSesRegion"
+	// CtxEventSenderRoles lists the IAM role ARNs besides the ingest function's that may send to
+	// the events queue (the platform's own trainers, the operators' redrive role): see
+	// ingest_stateful.go and README "Who may do what".
+	CtxEventSenderRoles = "eventSenderRoles"
 
 	// The settings of the functions' environment (see settingVars).
 	CtxLogLevel           = "logLevel"
@@ -144,6 +148,9 @@ type Settings struct {
 	// CognitoEmail, when it has a From address, makes the user pool send its mail (sign-up
 	// codes, password resets) through SES instead of Cognito's own sender and its small quota.
 	CognitoEmail CognitoEmail
+	// EventSenderRoles are the role ARNs, besides the ingest function's and the stack's
+	// operator role, that the events queue lets send (CtxEventSenderRoles).
+	EventSenderRoles []string
 }
 
 // DefaultSettings are the settings of a "dev" deployment with nothing given.
@@ -322,6 +329,7 @@ func SettingsFromContext(scope constructs.Construct) (Settings, error) {
 			s.Env[name] = value
 		}
 	}
+	errs = append(errs, s.readEventSenders(list)...)
 	str(CtxCursorKeyRevision, &s.CursorKeyRevision)
 	if !revisionRe.MatchString(s.CursorKeyRevision) {
 		errs = append(errs, fmt.Errorf("context %s: %q must be 1 to 20 letters, digits, dots or dashes", CtxCursorKeyRevision, s.CursorKeyRevision))

@@ -40,6 +40,8 @@ func bare(t *testing.T) *synthesized {
 // stackOf is the stack that declares each function: user-signup lives with the user pool.
 var stackOf = map[string]string{
 	deploy.StatusUpdater: "stateless", deploy.UserSignup: "stateful", deploy.StatusQuery: "stateless", deploy.StatusNotifier: "stateless",
+	deploy.StallSweep: "stateless",
+	deploy.Ingest:     "stateless",
 }
 
 // TestTablesFollowDefinitions: the tables' keys, attribute types, GSIs, LSIs, TTL and stream are
@@ -144,7 +146,12 @@ func TestTablesFollowDefinitions(t *testing.T) {
 		"KeySchema":  []map[string]string{{"AttributeName": "user_id", "KeyType": "HASH"}, {"AttributeName": "timestamp", "KeyType": "RANGE"}},
 		"Projection": map[string]any{"ProjectionType": "ALL"},
 	}})
-	same(t, "status table GSIs (by_user is gone)", sp["GlobalSecondaryIndexes"], nil)
+	// Issue 22: the sparse index of open jobs, sharded, keyed by start, keys only.
+	same(t, "status table GSIs (by_user is gone; open_jobs for the stall sweep)", sp["GlobalSecondaryIndexes"], []any{map[string]any{
+		"IndexName":  tables.IndexOpen,
+		"KeySchema":  []map[string]string{{"AttributeName": "open_shard", "KeyType": "HASH"}, {"AttributeName": "timestamp", "KeyType": "RANGE"}},
+		"Projection": map[string]any{"ProjectionType": "KEYS_ONLY"},
+	}})
 	same(t, "status table TTL", sp["TimeToLiveSpecification"], map[string]any{"AttributeName": "expires_at", "Enabled": true})
 	same(t, "status table stream", sp["StreamSpecification"], map[string]any{"StreamViewType": "NEW_AND_OLD_IMAGES"})
 	_, users := s.only(t, "stateful", "AWS::DynamoDB::GlobalTable", "TableName", name("dev", "users"))
@@ -164,7 +171,7 @@ func TestStateIsInTheStatefulStack(t *testing.T) {
 	for _, typ := range []string{"AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::SecretsManager::Secret", "AWS::Cognito::UserPool"} {
 		check(t, "stateless "+typ, func() { s.stateless.ResourceCountIs(jsii.String(typ), jsii.Number(0)) })
 	}
-	for typ, n := range map[string]float64{"AWS::DynamoDB::GlobalTable": 2, "AWS::DynamoDB::Table": 0, "AWS::SQS::Queue": 3, "AWS::SecretsManager::Secret": 2, "AWS::Cognito::UserPool": 1} {
+	for typ, n := range map[string]float64{"AWS::DynamoDB::GlobalTable": 4, "AWS::DynamoDB::Table": 0, "AWS::SQS::Queue": 3, "AWS::SecretsManager::Secret": 2, "AWS::Cognito::UserPool": 1} {
 		check(t, "stateful "+typ, func() { s.stateful.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
 	}
 	for _, typ := range []string{"AWS::SQS::Queue", "AWS::SecretsManager::Secret", "AWS::Cognito::UserPool"} {
@@ -230,13 +237,14 @@ func TestQueues(t *testing.T) {
 		label := map[string]string{"EventsQueue.Url": "EventsQueue.Arn", "DeadLetterQueue.Url": "DeadLetterQueue.Arn",
 			"NotifierFailureQueue.Url": "NotifierFailureQueue.Arn"}[fmt.Sprint(queues[0])]
 		covered = append(covered, label)
-		same(t, "queue policy of "+label, p["PolicyDocument"], map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect": "Deny", "Principal": map[string]any{"AWS": "*"}, "Action": "sqs:*", "Resource": label,
-				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-			}},
-		})
+		statements := []any{map[string]any{
+			"Effect": "Deny", "Principal": map[string]any{"AWS": "*"}, "Action": "sqs:*", "Resource": label,
+			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+		}}
+		if label == "EventsQueue.Arn" { // and only the named senders (ingest_test.go)
+			statements = append(statements, onlyNamedSenders(label, nil))
+		}
+		same(t, "queue policy of "+label, p["PolicyDocument"], map[string]any{"Version": "2012-10-17", "Statement": statements})
 	}
 	slices.Sort(covered)
 	same(t, "queues with a TLS-only policy", covered, []string{"DeadLetterQueue.Arn", "EventsQueue.Arn", "NotifierFailureQueue.Arn"})
@@ -256,6 +264,9 @@ var resourceLabel = map[deploy.Resource]string{
 	deploy.CursorKeyPrevious:  "{{resolve:secretsmanager:CursorSecretPrevious.Arn:SecretString:::}}",
 	deploy.NotificationSender: sender,
 	deploy.TrackerPageURL:     "https://Web.Distribution.Domain",
+	deploy.TokensTableName:    "TokensTable.Name",
+	deploy.RateLimitTableName: "RateLimitTable.Name",
+	deploy.EventsQueueURL:     "EventsQueue.Url",
 }
 
 // functionProps returns the normalized properties of a function of the deployment.
@@ -305,7 +316,7 @@ func TestFunctions(t *testing.T) {
 		}
 		same(t, f.Name, p, want)
 	}
-	for stack, n := range map[string]int{"stateful": 1, "stateless": 4} { // + API access logs
+	for stack, n := range map[string]int{"stateful": 1, "stateless": 5} { // + API access logs
 		groups := s.resources(stack, "AWS::Logs::LogGroup")
 		if len(groups) != n {
 			t.Errorf("%s stack: %d log groups, want %d", stack, len(groups), n)
@@ -431,6 +442,14 @@ func TestPermissionsExact(t *testing.T) {
 			stmt("dynamodb:GetItem", "StatusTable.Arn"),
 			stmt("dynamodb:Query", "StatusTable.Arn/index/"+tables.IndexByStarted),
 			stmt([]string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, "UserTable.Arn"),
+			stmt("dynamodb:Query", "TokensTable.Arn/index/"+tables.IndexByOwner),
+			stmt([]string{"dynamodb:PutItem", "dynamodb:DeleteItem"}, "TokensTable.Arn"),
+		},
+		deploy.Ingest: {
+			logs(deploy.Ingest),
+			stmt([]string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, "TokensTable.Arn"),
+			stmt("dynamodb:UpdateItem", "RateLimitTable.Arn"),
+			stmt("sqs:SendMessage", "EventsQueue.Arn"),
 		},
 		deploy.StatusNotifier: {
 			logs(deploy.StatusNotifier),
@@ -440,6 +459,11 @@ func TestPermissionsExact(t *testing.T) {
 			stmt("ses:SendEmail", ses+"notify@example.com"),
 			stmt("sqs:SendMessage", "NotifierFailureQueue.Arn"),
 		},
+		deploy.StallSweep: {
+			logs(deploy.StallSweep),
+			stmt("dynamodb:Query", "StatusTable.Arn/index/"+tables.IndexOpen),
+			stmt([]string{"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}, "StatusTable.Arn"),
+		},
 	}
 	for _, f := range deploy.Functions {
 		fn := f.Name
@@ -448,6 +472,10 @@ func TestPermissionsExact(t *testing.T) {
 		role := s.json[stackOf[fn]]["Resources"].(map[string]any)[roleID].(map[string]any)
 		p := s.props(t, role)
 		delete(p, "Description")
+		if fn == deploy.Ingest { // named: the events queue's policy lets it send (ingest_test.go)
+			same(t, "ingest role name", p["RoleName"], "trainstatus-dev-ingest-${AWS::Region}")
+			delete(p, "RoleName")
+		}
 		same(t, fn+" role", p, map[string]any{
 			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 				"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": "lambda.amazonaws.com"}}}},
@@ -476,13 +504,13 @@ func TestPermissionsExact(t *testing.T) {
 				t.Errorf("%s: policy %s attached to %v: only the bucket deployment handler's may exist", stack, id, roles)
 			}
 		}
-		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1, "stateless": 3 + 1}[stack] {
-			t.Errorf("%s stack has %d roles: only the functions (and the stateless stack's bucket deployment handler) should have one", stack, n)
+		if n := len(s.resources(stack, "AWS::IAM::Role")); n != map[string]int{"stateful": 1 + 1, "stateless": 5 + 1}[stack] {
+			t.Errorf("%s stack has %d roles: only the functions (and the stateless stack's bucket deployment handler, the stateful stack's events operator) should have one", stack, n)
 		}
 	}
 
 	// Who may invoke the functions: Cognito the trigger (for both triggers), API Gateway
-	// status-query for each route.
+	// status-query for each route, EventBridge the stall sweep.
 	perms := map[string][]any{}
 	for _, stack := range []string{"stateful", "stateless"} {
 		for _, r := range s.resources(stack, "AWS::Lambda::Permission") {
@@ -513,7 +541,16 @@ func TestPermissionsExact(t *testing.T) {
 		same(t, "Cognito's invoke permission", p, cognito)
 	}
 	delete(got, "user-signup.Arn")
-	same(t, "invoke permissions", got, map[string]any{"status-query.Arn": apiPerms})
+	byFunction := map[string]any{}
+	for _, p := range apiPerms {
+		fn := p.(map[string]any)["FunctionName"].(string)
+		list, _ := byFunction[fn].([]any)
+		byFunction[fn] = append(list, p)
+	}
+	// EventBridge invokes the stall sweep, from its schedule's rule only.
+	byFunction["stall-sweep.Arn"] = []any{map[string]any{"Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com",
+		"SourceArn": "StallSweepSchedule.Arn", "FunctionName": "stall-sweep.Arn"}}
+	same(t, "invoke permissions", got, byFunction)
 }
 
 // deploymentHandlerRoles returns the logical ids of the roles of the CDK's bucket deployment
@@ -710,11 +747,14 @@ func TestHTTPAPI(t *testing.T) {
 		})
 	}
 	integrations := s.resources("stateless", "AWS::ApiGatewayV2::Integration")
-	if len(integrations) != 1 { // every route is status-query's
-		t.Fatalf("%d integrations, want 1", len(integrations))
+	if len(integrations) != 2 { // status-query's, and ingest's for POST /v1/events
+		t.Fatalf("%d integrations, want 2", len(integrations))
 	}
 	var integrationID string
 	for id, in := range integrations {
+		if s.props(t, in)["IntegrationUri"] == "ingest.Arn" {
+			continue
+		}
 		integrationID = id
 		same(t, "integration", s.props(t, in), map[string]any{
 			"ApiId": "Api.Id", "IntegrationType": "AWS_PROXY", "IntegrationUri": "status-query.Arn", "PayloadFormatVersion": "2.0",
@@ -724,6 +764,9 @@ func TestHTTPAPI(t *testing.T) {
 	for id, r := range s.resources("stateless", "AWS::ApiGatewayV2::Route") {
 		rp := s.props(t, r)
 		routeIDs[rp["RouteKey"].(string)] = id
+		if rp["RouteKey"] == deploy.RouteIngest { // no authorizer, its own function (ingest_test.go)
+			continue
+		}
 		same(t, fmt.Sprint(rp["RouteKey"]), rp, map[string]any{
 			"ApiId":             "Api.Id",
 			"RouteKey":          rp["RouteKey"],
@@ -811,8 +854,13 @@ func TestAlarms(t *testing.T) {
 		add(alarm(fn+"-throttles", "AWS/Lambda", "Throttles", "Sum", 300, 1, dim{"FunctionName", fn + ".Name"}))
 		add(alarm(fn+"-error-logs", "trainstatus/dev", stacks.ErrorLinesMetric(fn), "Sum", 300, 1))
 	}
+	ingestName := name("dev", deploy.Ingest)
+	add(alarm("ingest-retry", "trainstatus", deploy.IngestMetricRetry, "Sum", 300, 1, dim{"FunctionName", ingestName}))
+	add(alarm("ingest-5xx", "trainstatus", deploy.IngestMetricErrors, "Sum", 300, 1, dim{"FunctionName", ingestName}))
+	add(alarm("ingest-rate-limited", "trainstatus", deploy.IngestMetricRateLimited, "Sum", 300, 100, dim{"FunctionName", ingestName}))
 	add(alarm("notifier-iterator-age", "AWS/Lambda", "IteratorAge", "Maximum", 60, 300000, dim{"FunctionName", "status-notifier.Name"}))
 	add(alarm("notifier-failures", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 60, 1, dim{"QueueName", "NotifierFailureQueue.Name"}))
+	add(alarm("notifier-refused", "trainstatus", "refused", "Sum", 300, 1, dim{"FunctionName", "status-notifier.Name"}))
 	same(t, "alarms", got, want)
 
 	// The ERROR lines are counted by a metric filter on each function's log group.
@@ -911,6 +959,9 @@ func TestSettingsVariant(t *testing.T) {
 		stacks.CtxLogLevel:                  "debug",
 		stacks.CtxRequestConcurrency:        4.0,
 		stacks.CtxStallWindow:               "30m",
+		stacks.CtxTokenCacheTTL:             "10s",
+		stacks.CtxIngestRateLimit:           "1200",
+		stacks.CtxIngestRateWindow:          "30s",
 		stacks.CtxCursorKeyRevision:         "2",
 		stacks.CtxNotificationSender:        "jobs@mail.example.org",
 		stacks.CtxNotificationIdentity:      "mail.example.org",
@@ -961,7 +1012,7 @@ func TestSettingsVariant(t *testing.T) {
 	_, api := s.only(t, "stateless", "AWS::ApiGatewayV2::Api", "Name", name("qa", "api"))
 	same(t, "CORS", s.props(t, api)["CorsConfiguration"], map[string]any{
 		"AllowOrigins":  []string{"https://app.example.com", "http://localhost:5173"},
-		"AllowMethods":  []string{"GET", "PUT", "OPTIONS"},
+		"AllowMethods":  []string{"GET", "PUT", "POST", "DELETE", "OPTIONS"},
 		"AllowHeaders":  []string{"Authorization", "Content-Type", "If-None-Match"},
 		"ExposeHeaders": []string{"ETag"},
 		"MaxAge":        3600,
@@ -985,10 +1036,18 @@ func TestSettingsVariant(t *testing.T) {
 			deploy.RouteGetStatus:      map[string]any{"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40},
 			deploy.RouteGetPreferences: map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
 			deploy.RoutePutPreferences: map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteGetAlerts:      map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
+			deploy.RoutePutAlerts:      map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteTestAlerts:     map[string]any{"ThrottlingRateLimit": 2, "ThrottlingBurstLimit": 5},
+			deploy.RouteListTokens:     map[string]any{"ThrottlingRateLimit": 10, "ThrottlingBurstLimit": 20},
+			deploy.RouteCreateToken:    map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteDeleteToken:    map[string]any{"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10},
+			deploy.RouteIngest:         map[string]any{"ThrottlingRateLimit": 20, "ThrottlingBurstLimit": 40},
 		})
 	}
 	// Every setting variable takes its override, in every function that reads it.
-	overrides := map[string]string{deploy.LogLevelVar.Name: "debug", deploy.RequestConcurrencyVar.Name: "4", deploy.StallWindowVar.Name: "30m"}
+	overrides := map[string]string{deploy.LogLevelVar.Name: "debug", deploy.RequestConcurrencyVar.Name: "4", deploy.StallWindowVar.Name: "30m",
+		deploy.TokenCacheTTLVar.Name: "10s", deploy.IngestRateLimitVar.Name: "1200", deploy.IngestRateWindowVar.Name: "30s"}
 	for _, f := range deploy.Functions {
 		_, p := s.function(t, "qa", f.Name)
 		vars := p["Environment"].(map[string]any)["Variables"].(map[string]any)
@@ -1132,6 +1191,7 @@ func TestAwsSolutions(t *testing.T) {
 		"AWS::SecretsManager::Secret":   {"AwsSolutions-SMG4", "AwsSolutions-SMG4"},
 		"AWS::Cognito::UserPool":        {"AwsSolutions-COG2", "AwsSolutions-COG8"},
 		"AWS::SQS::Queue":               {"AwsSolutions-SQS3"},
+		"AWS::ApiGatewayV2::Route":      {"AwsSolutions-APIG4"},
 		"AWS::S3::Bucket":               {"AwsSolutions-S1"},
 		"AWS::CloudFront::Distribution": {"AwsSolutions-CFR1", "AwsSolutions-CFR2", "AwsSolutions-CFR3", "AwsSolutions-CFR4"},
 		"AWS::Lambda::Function":         {"AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1"},

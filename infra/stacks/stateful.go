@@ -42,6 +42,12 @@ type Stateful struct {
 	UserPool             awscognito.IUserPool
 	UserPoolClient       awscognito.UserPoolClient
 	UserSignup           *Function
+	// TokensTable holds the reporting tokens, RateLimitTable the ingest endpoint's per-user
+	// windows; EventsOperator is the role allowed to send to the events queue for a redrive
+	// (ingest_stateful.go).
+	TokensTable    awsdynamodb.TableV2
+	RateLimitTable awsdynamodb.TableV2
+	EventsOperator awsiam.Role
 }
 
 // NewStateful declares the stateful stack.
@@ -87,6 +93,10 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		},
 		RemovalPolicy: settings.removalPolicy(),
 	})
+
+	if err := s.addReporting(settings); err != nil {
+		return nil, err
+	}
 
 	s.NotifierFailures = awssqs.NewQueue(s.Stack, jsii.String("NotifierFailureQueue"), &awssqs.QueueProps{
 		QueueName:       jsii.String(settings.Name(deploy.NotifierFailureQueue)),

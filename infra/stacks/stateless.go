@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -29,11 +30,16 @@ type Stateless struct {
 	awscdk.Stack
 	StatusUpdater *Function
 	StatusQuery   *Function
+	// Ingest answers POST /v1/events (reporting tokens; ingest_stateless.go).
+	Ingest *Function
 	// StatusNotifier and StreamSource are nil when the deployment has no notification sender.
 	StatusNotifier *Function
 	EventSource    awslambda.EventSourceMapping
-	StreamSource   awslambda.CfnEventSourceMapping
-	API            awsapigatewayv2.HttpApi
+	// StallSweep runs on StallSchedule (issue 22).
+	StallSweep    *Function
+	StallSchedule awsevents.Rule
+	StreamSource  awslambda.CfnEventSourceMapping
+	API           awsapigatewayv2.HttpApi
 	// Routes are the API's routes by route key ("GET /status").
 	Routes     map[string]awsapigatewayv2.HttpRoute
 	Stage      awsapigatewayv2.HttpStage
@@ -95,12 +101,12 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 		Function:          deploy.StatusQueryFunction,
 		DescriptionSuffix: " (cursor key revision " + settings.CursorKeyRevision + ")",
 		Values:            values,
-		Statements: []awsiam.PolicyStatement{
+		Statements: append([]awsiam.PolicyStatement{
 			allow([]string{"dynamodb:GetItem"}, statusArn),
 			allow([]string{"dynamodb:Query"}, statusArn+"/index/"+tables.IndexByStarted),
 			// GET and PUT /me/preferences: the caller's own user record.
 			allow([]string{"dynamodb:GetItem", "dynamodb:UpdateItem"}, userArn),
-		},
+		}, tokenStatements(state)...),
 	}); err != nil {
 		return nil, err
 	}
@@ -111,7 +117,14 @@ func NewStateless(scope constructs.Construct, id string, settings Settings, stat
 		}
 	}
 
-	functions := map[string]*Function{deploy.StatusQuery: s.StatusQuery, deploy.StatusUpdater: s.StatusUpdater}
+	if err := s.addStallSweep(settings, state, values); err != nil {
+		return nil, err
+	}
+	if s.Ingest, err = newIngest(s, settings, state, values); err != nil {
+		return nil, err
+	}
+
+	functions := map[string]*Function{deploy.StatusQuery: s.StatusQuery, deploy.StatusUpdater: s.StatusUpdater, deploy.Ingest: s.Ingest}
 	if err := s.addRoutes(settings, functions); err != nil {
 		return nil, err
 	}
@@ -132,7 +145,8 @@ func newAPI(scope constructs.Construct, settings Settings, state *Stateful) awsa
 		cors = &awsapigatewayv2.CorsPreflightOptions{
 			AllowOrigins: jsii.Strings(settings.CORSOrigins...),
 			AllowMethods: &[]awsapigatewayv2.CorsHttpMethod{
-				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_PUT, awsapigatewayv2.CorsHttpMethod_OPTIONS,
+				awsapigatewayv2.CorsHttpMethod_GET, awsapigatewayv2.CorsHttpMethod_PUT, awsapigatewayv2.CorsHttpMethod_POST,
+				awsapigatewayv2.CorsHttpMethod_DELETE, awsapigatewayv2.CorsHttpMethod_OPTIONS,
 			},
 			// If-None-Match and ETag: a page polling with ETags must send the one and read the other.
 			AllowHeaders:  jsii.Strings("Authorization", "Content-Type", "If-None-Match"),
@@ -168,11 +182,19 @@ func (s *Stateless) addRoutes(settings Settings, functions map[string]*Function)
 			integration = awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String(constructID(route.Function)), f.Function, nil)
 			integrations[route.Function] = integration
 		}
-		routes := s.API.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+		opts := &awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(route.Path),
 			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(route.Method)},
 			Integration: integration,
-		})
+		}
+		if route.Auth == deploy.AuthFunction {
+			// No authorizer: the function checks the request's own token (the reporting token).
+			opts.Authorizer = awsapigatewayv2.NewHttpNoneAuthorizer()
+		}
+		routes := s.API.AddRoutes(opts)
+		if route.Auth == deploy.AuthFunction {
+			suppressNoAuthorizer((*routes)[0])
+		}
 		s.Routes[route.Key()] = (*routes)[0]
 		rate, burst := RouteThrottle(route, settings)
 		routeSettings[route.Key()] = map[string]any{"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
@@ -297,7 +319,8 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			"The HTTP API answered with a 5xx: status-query failed (DynamoDB, permissions, timeout) or is throttled.",
 			s.Stage.MetricServerError(sum), 1, topic),
 	)
-	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery}
+	s.Alarms = append(s.Alarms, ingestAlarms(s, settings, topic)...)
+	functions := []*Function{s.StatusUpdater, state.UserSignup, s.StatusQuery, s.Ingest, s.StallSweep}
 	if s.StatusNotifier != nil {
 		functions = append(functions, s.StatusNotifier)
 	}
@@ -321,6 +344,7 @@ func (s *Stateless) addAlarms(settings Settings, state *Stateful) {
 			alarm(s.Stack, "NotifierFailuresAlarm", settings.Name("notifier-failures"),
 				"Stream records status-notifier gave up on are in its failure queue: those jobs' owners were not e-mailed.",
 				state.NotifierFailures.MetricApproximateNumberOfMessagesVisible(max), 1, topic),
+			s.refusedAlarm(settings, sum, topic),
 		)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/trainstatus/trainstatus/local/stack"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
+	"github.com/trainstatus/trainstatus/pkg/token"
 	"github.com/trainstatus/trainstatus/pkg/trainevent"
 )
 
@@ -123,6 +124,16 @@ func payload(b *testing.B, env *benchEnv, name string, n int) []byte {
 			RequestContext: events.APIGatewayV2HTTPRequestContext{RouteKey: deploy.RouteGetStatus,
 				HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: http.MethodGet, Path: "/status/" + id},
 				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": env.user.Sub}}}}}
+	case deploy.Ingest:
+		// An unknown token: the start, the token's GetItem and the 401, no rate window or send.
+		secret, err := token.Generate()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ev = events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: deploy.RouteIngest, RawPath: deploy.IngestRoute.Path,
+			Headers: map[string]string{"authorization": "Bearer " + secret.Reveal()}, Body: `{"request_id":"` + id + `"}`,
+			RequestContext: events.APIGatewayV2HTTPRequestContext{RouteKey: deploy.RouteIngest,
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: http.MethodPost, Path: deploy.IngestRoute.Path}}}
 	case deploy.StatusNotifier:
 		// A progress record: decided from the images alone (the filters keep such records away
 		// in the stack; the handler checks again), so it measures start-up, not SES.

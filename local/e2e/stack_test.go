@@ -94,6 +94,7 @@ func launch(buildHost string, cfg stack.Config) (*stack.Stack, error) {
 	base.DynamoDBEndpoint = cfg.DynamoDBEndpoint
 	base.User = cfg.User
 	base.FunctionEnv = cfg.FunctionEnv
+	base.ScheduleEvery = cfg.ScheduleEvery
 	if cfg.VisibilityTimeout > 0 {
 		base.VisibilityTimeout = cfg.VisibilityTimeout
 	}

@@ -26,6 +26,7 @@ func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 var routes = []httpapi.Route{
 	{Method: "GET", Path: "/status", Function: "status-query"},
 	{Method: "GET", Path: "/status/{request_id}", Function: "status-query"},
+	{Method: "POST", Path: "/v1/events", Function: "status-query", NoAuth: true},
 }
 
 // tokens accepts "good" (claims of user u-1) and refuses anything else.
@@ -103,6 +104,19 @@ func TestAPI(t *testing.T) {
 		{name: "no token", method: "GET", path: "/status", status: 401, body: `{"message":"Unauthorized"}`},
 		{name: "bad token", method: "GET", path: "/status/req-42", header: map[string]string{"Authorization": "Bearer bad"},
 			status: 401, body: `{"message":"Unauthorized"}`},
+		{name: "route without authorizer: the raw Authorization header passes", method: "POST", path: "/v1/events",
+			header: map[string]string{"Authorization": "Bearer tsk_not-a-jwt"}, answer: ok, status: 200, body: `{"state":"RUNNING"}`,
+			check: func(t *testing.T, ev *events.APIGatewayV2HTTPRequest) {
+				if ev.RouteKey != "POST /v1/events" || ev.Headers["authorization"] != "Bearer tsk_not-a-jwt" || ev.RequestContext.Authorizer != nil {
+					t.Errorf("event %+v", ev)
+				}
+			}},
+		{name: "route without authorizer, no header", method: "POST", path: "/v1/events", answer: ok, status: 200, body: `{"state":"RUNNING"}`,
+			check: func(t *testing.T, ev *events.APIGatewayV2HTTPRequest) {
+				if _, ok := ev.Headers["authorization"]; ok || ev.RequestContext.Authorizer != nil {
+					t.Errorf("event %+v", ev)
+				}
+			}},
 		{name: "unknown route", method: "GET", path: "/jobs", status: 404, body: `{"message":"Not Found"}`},
 		{name: "too deep", method: "GET", path: "/status/a/b", header: map[string]string{"Authorization": "Bearer good"},
 			status: 404, body: `{"message":"Not Found"}`},

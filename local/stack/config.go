@@ -27,12 +27,18 @@ type Config struct {
 	SQSAddr     string
 	CognitoAddr string
 	SESAddr     string
+	// ReceiverAddr is the alert receiver's (Slack and webhook posts).
+	ReceiverAddr string
 	// DynamoDBEndpoint is a running DynamoDB Local; "" starts one (stopped by Close).
 	DynamoDBEndpoint string
 
-	StatusTable  string
-	UserTable    string
-	CursorSecret string
+	StatusTable string
+	UserTable   string
+	// TokensTable and RateLimitTable default to UserTable's name with "-tokens" and
+	// "-rate-limits", so a test that names its user table names all three.
+	TokensTable    string
+	RateLimitTable string
+	CursorSecret   string
 	// CursorSecretPrevious is the cursor key before a rotation ("" for none).
 	CursorSecretPrevious string
 	// Sender is status-notifier's From address (NOTIFICATION_SENDER).
@@ -47,6 +53,10 @@ type Config struct {
 	// UpdaterConcurrency is the number of status-updater emulators and of event source pollers.
 	UpdaterConcurrency int
 	QueryConcurrency   int // status-query emulators
+
+	// ScheduleEvery runs every scheduled function (deploy.Schedules: the stall sweep) at this
+	// period instead of its own; 0 keeps deploy's (one minute). Tests shorten it.
+	ScheduleEvery time.Duration
 
 	// FunctionEnv adds to (or overrides) a function's environment, by function name: e.g. a
 	// short {"status-query": {"STALL_WINDOW": "3s"}} for a test (see extraenv.go).
@@ -70,6 +80,7 @@ func Defaults() Config {
 		SQSAddr:            "127.0.0.1:4566",
 		CognitoAddr:        "127.0.0.1:9229",
 		SESAddr:            "127.0.0.1:8005",
+		ReceiverAddr:       "127.0.0.1:8006",
 		StatusTable:        "trainstatus-local-status",
 		UserTable:          "trainstatus-local-users",
 		CursorSecret:       "local-cursor-secret-not-for-production-0123456789",
@@ -88,6 +99,7 @@ func Defaults() Config {
 func Ephemeral() Config {
 	c := Defaults()
 	c.LambdaAddr, c.HTTPAddr, c.SQSAddr, c.CognitoAddr, c.SESAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	c.ReceiverAddr = "127.0.0.1:0"
 	return c
 }
 
@@ -108,8 +120,11 @@ func (c Config) fill(root string) Config {
 	set(&c.SQSAddr, d.SQSAddr)
 	set(&c.CognitoAddr, d.CognitoAddr)
 	set(&c.SESAddr, d.SESAddr)
+	set(&c.ReceiverAddr, d.ReceiverAddr)
 	set(&c.StatusTable, d.StatusTable)
 	set(&c.UserTable, d.UserTable)
+	set(&c.TokensTable, c.UserTable+"-tokens")
+	set(&c.RateLimitTable, c.UserTable+"-rate-limits")
 	set(&c.CursorSecret, d.CursorSecret)
 	set(&c.Sender, d.Sender)
 	set(&c.LogLevel, d.LogLevel)

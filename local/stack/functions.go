@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/trainstatus/trainstatus/local/invoke"
+	"github.com/trainstatus/trainstatus/pkg/alerts"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
@@ -19,9 +20,14 @@ func Functions(cfg Config, s State) []invoke.Function {
 		deploy.CursorKeyPrevious:  cfg.CursorSecretPrevious,
 		deploy.NotificationSender: cfg.Sender,
 		deploy.TrackerPageURL:     s.HTTPEndpoint,
+		deploy.TokensTableName:    s.TokensTable,
+		deploy.RateLimitTableName: s.RateLimitTable,
+		deploy.EventsQueueURL:     s.QueueURL,
 	}
 	ep := endpoints{DynamoDB: s.DynamoDBEndpoint, SQS: s.SQSEndpoint, SESv2: s.SESEndpoint}
-	return withEnv(functions(cfg, ep, resources), cfg.FunctionEnv)
+	// The explicit local setting that lets alerts reach a receiver on 127.0.0.1 (pkg/alerts).
+	local := map[string]map[string]string{deploy.StatusNotifier: {alerts.AllowLocalVar: "true"}, deploy.StatusQuery: {alerts.AllowLocalVar: "true"}}
+	return withEnv(withEnv(functions(cfg, ep, resources), local), cfg.FunctionEnv)
 }
 
 // endpoints are where the functions' SDK clients find the emulators: the SDK's standard
@@ -78,8 +84,10 @@ func (c Config) concurrency(name string) int {
 	switch name {
 	case deploy.StatusUpdater:
 		return c.UpdaterConcurrency
-	case deploy.StatusQuery:
+	case deploy.StatusQuery, deploy.Ingest:
 		return c.QueryConcurrency
+	case deploy.StallSweep:
+		return 2 // two sweeps may overlap, as in AWS when one runs long
 	}
 	return 1
 }

@@ -15,7 +15,8 @@ func TestFunctionsRenderTheDescription(t *testing.T) {
 	cfg := Defaults().fill(t.TempDir())
 	resources := map[deploy.Resource]string{}
 	for _, r := range []deploy.Resource{deploy.StatusTableName, deploy.UserTableName, deploy.DeadLetterQueueURL,
-		deploy.CursorKey, deploy.CursorKeyPrevious, deploy.NotificationSender, deploy.TrackerPageURL} {
+		deploy.CursorKey, deploy.CursorKeyPrevious, deploy.NotificationSender, deploy.TrackerPageURL,
+		deploy.TokensTableName, deploy.RateLimitTableName, deploy.EventsQueueURL} {
 		resources[r] = "value of " + string(r)
 	}
 	fns := functions(cfg, endpoints{DynamoDB: "http://ddb", SQS: "http://sqs", SESv2: "http://ses"}, resources)
@@ -61,7 +62,7 @@ func TestRoutesRenderTheDescription(t *testing.T) {
 		t.Fatalf("%d routes, %d described", len(got), len(deploy.Routes))
 	}
 	for i, r := range deploy.Routes {
-		if got[i].Key() != r.Key() || got[i].Function != r.Function {
+		if got[i].Key() != r.Key() || got[i].Function != r.Function || got[i].NoAuth != (r.Auth == deploy.AuthFunction) {
 			t.Errorf("route %d = %+v, want %s -> %s", i, got[i], r.Key(), r.Function)
 		}
 	}

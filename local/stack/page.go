@@ -6,12 +6,11 @@ import (
 	"strings"
 
 	"github.com/trainstatus/trainstatus/pkg/deploy"
-
 	"github.com/trainstatus/trainstatus/web"
 )
 
 // withPage puts the tracker page (package web) at the root of the HTTP API's origin, as the
-// CloudFront distribution does in AWS: the API's paths (/status…, /me/…) go to the API, every
+// CloudFront distribution does in AWS: the API's paths (/status…, /me/…, /v1/…) go to the API, every
 // other path to the page, whose /config.json names this stack's user pool and cognito-local.
 //
 // The page calls cognito-local directly, on its own port: cognito-local answers CORS preflights
@@ -50,9 +49,12 @@ func SignUpCodeHint(s State) string {
 		filepath.Join(s.CognitoDir, ".cognito", "db", s.UserPoolID+".json") + "."
 }
 
+// isAPIPath reports whether p is under the first segment of one of pkg/deploy's routes (/status,
+// /me, /v1).
 func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/status", "/me"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+	for _, r := range deploy.Routes {
+		first, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
+		if prefix := "/" + first; p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}
 	}

@@ -29,7 +29,7 @@ func (s *Stack) startDynamoDB(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("creating tables: %w", err)
 	}
 	s.State.DynamoDBEndpoint = endpoint
-	s.log.Info("dynamodb ready", "endpoint", endpoint, "tables", []string{cfg.StatusTable, cfg.UserTable})
+	s.log.Info("dynamodb ready", "endpoint", endpoint, "tables", []string{cfg.StatusTable, cfg.UserTable, cfg.TokensTable, cfg.RateLimitTable})
 	return nil
 }
 

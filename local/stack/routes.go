@@ -10,7 +10,7 @@ import (
 func routes() []httpapi.Route {
 	out := make([]httpapi.Route, len(deploy.Routes))
 	for i, r := range deploy.Routes {
-		out[i] = httpapi.Route{Method: r.Method, Path: r.Path, Function: r.Function}
+		out[i] = httpapi.Route{Method: r.Method, Path: r.Path, Function: r.Function, NoAuth: r.Auth == deploy.AuthFunction}
 	}
 	return out
 }

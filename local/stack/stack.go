@@ -21,8 +21,10 @@ import (
 	"github.com/trainstatus/trainstatus/local/httpapi"
 	"github.com/trainstatus/trainstatus/local/invoke"
 	"github.com/trainstatus/trainstatus/local/jwt"
+	"github.com/trainstatus/trainstatus/local/receiver"
 	"github.com/trainstatus/trainstatus/local/streams"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
+	"github.com/trainstatus/trainstatus/pkg/tokenstore"
 )
 
 // region is the local stack's region, the emulators' default.
@@ -37,7 +39,9 @@ type Stack struct {
 	closers []func() // run in reverse order by Close
 	once    sync.Once
 
-	notifier *streams.Source // status-notifier's stream event source (StreamStats)
+	notifier  *streams.Source // status-notifier's stream event source (StreamStats)
+	schedules *scheduler      // the scheduled functions' tickers (schedule.go)
+	receiver  *receiver.Server
 }
 
 // Start starts every part, creates the tables, queues, user pool and app client, writes the
@@ -63,7 +67,8 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err != nil {
 		return nil, err
 	}
-	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable}
+	s.State = State{PID: os.Getpid(), Region: region, StatusTable: cfg.StatusTable, UserTable: cfg.UserTable,
+		TokensTable: cfg.TokensTable, RateLimitTable: cfg.RateLimitTable}
 	log.Info("starting local stack")
 
 	// The Invoke API's address first: cognito-local's trigger needs it.
@@ -87,6 +92,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		func() (err error) { sqsSrv, queues, err = s.startSQS(ctx, tools, cfg); return err },
 		func() (err error) { cogSrv, pool, err = s.startCognito(ctx, tools, cfg, workDir); return err },
 		func() error { return s.startSES(ctx, tools, cfg) },
+		func() error { return s.startReceiver(cfg) },
 	)
 	if err != nil {
 		lambdaListener.Close()
@@ -100,6 +106,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		return nil, err
 	}
 	s.State.HTTPEndpoint = "http://" + httpListener.Addr().String()
+	s.State.APIURL = s.State.HTTPEndpoint
 
 	// Lambda: the emulators behind the Invoke API.
 	router, err := invoke.StartRouter(ctx, log, tools.RIE, Functions(cfg, s.State))
@@ -134,6 +141,7 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 	if err := s.startStream(ctx, cfg, lambda); err != nil {
 		return nil, err
 	}
+	s.startSchedules(ctx, cfg, lambda)
 	mapping := esm.New(esm.Config{QueueURL: queues.URL, QueueARN: queues.ARN, Function: deploy.StatusUpdater,
 		BatchSize: cfg.BatchSize, BatchingWindow: cfg.BatchingWindow, Pollers: cfg.UpdaterConcurrency},
 		fauxqs.NewClient(sqsSrv.Endpoint), lambda, log)
@@ -153,9 +161,17 @@ func Start(ctx context.Context, log *slog.Logger, cfg Config) (st *Stack, err er
 		}
 		s.State.User = &u
 		log.Info("user signed up and logged in", "email", u.Email)
+		if s.State.ReportingToken, err = reportingToken(ctx, s.State, u.Sub); err != nil {
+			if !errors.Is(err, tokenstore.ErrNoUser) {
+				return nil, err
+			}
+			// user-signup did not record the user (a stack run with stand-in bootstraps):
+			// the stack works, with no token to print.
+			log.Warn("no reporting token for the stack's user", "error", err.Error())
+		}
 	}
 
-	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint)}, router.Addrs()...)
+	s.State.Addrs = append([]string{lambdaListener.Addr().String(), httpListener.Addr().String(), sqsSrv.Addr, cogSrv.Addr, hostPort(s.State.SESEndpoint), hostPort(s.State.ReceiverEndpoint)}, router.Addrs()...)
 	if cfg.DynamoDBEndpoint == "" {
 		s.State.Addrs = append(s.State.Addrs, hostPort(s.State.DynamoDBEndpoint))
 	}

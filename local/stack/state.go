@@ -20,10 +20,13 @@ type State struct {
 	CognitoEndpoint  string `json:"cognito_endpoint"`
 	DynamoDBEndpoint string `json:"dynamodb_endpoint"`
 	// SESEndpoint is the SES emulator (aws-ses-v2-local); its GET /store lists the sent mail.
-	SESEndpoint   string `json:"ses_endpoint"`
-	QueueURL      string `json:"queue_url"`
-	QueueARN      string `json:"queue_arn"`
-	DeadLetterURL string `json:"dead_letter_url"`
+	SESEndpoint string `json:"ses_endpoint"`
+	// ReceiverEndpoint is the alert receiver (local/receiver): point Slack and webhook settings at
+	// ReceiverEndpoint/slack/<name> or /hook/<name>; GET /store lists what arrived.
+	ReceiverEndpoint string `json:"receiver_endpoint"`
+	QueueURL         string `json:"queue_url"`
+	QueueARN         string `json:"queue_arn"`
+	DeadLetterURL    string `json:"dead_letter_url"`
 	// NotifierFailureURL is status-notifier's on-failure queue (stream batches it gave up on).
 	NotifierFailureURL string `json:"notifier_failure_url"`
 	UserPoolID         string `json:"user_pool_id"`
@@ -33,6 +36,13 @@ type State struct {
 	CognitoDir         string `json:"cognito_dir"` // holds .cognito/db/<pool>.json (confirmation codes)
 	StatusTable        string `json:"status_table"`
 	UserTable          string `json:"user_table"`
+	TokensTable        string `json:"tokens_table"`
+	RateLimitTable     string `json:"rate_limit_table"`
+	// APIURL is the HTTP API's base URL (HTTPEndpoint), the CLI's TRAINSTATUS_API_URL.
+	APIURL string `json:"api_url"`
+	// ReportingToken is a reporting token (tsk_...) of User's, made at start: the CLI's
+	// TRAINSTATUS_REPORTING_TOKEN for POST /v1/events.
+	ReportingToken string `json:"reporting_token,omitempty"`
 	// User is Config.User, signed up and logged in (tokens valid for a day).
 	User *cognito.User `json:"user,omitempty"`
 	// Addrs are every address the stack listens on (its own and its children's).

@@ -79,6 +79,7 @@ func TestNotifierFilters(t *testing.T) {
 	want := []string{
 		`{"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}}},"eventName":["INSERT"]}`,
 		`{"dynamodb":{"NewImage":{"status":{"S":["SUCCESS","FAILED"]}},"OldImage":{"status":{"S":[{"anything-but":["SUCCESS","FAILED"]}]}}},"eventName":["MODIFY"]}`,
+		`{"dynamodb":{"NewImage":{"stall_alerted_for":{"S":[{"exists":true}]}},"OldImage":{"stall_alerted_for":{"S":[{"exists":false}]}}},"eventName":["MODIFY"]}`,
 	}
 	if !slices.Equal(NotifierSource.Filters, want) {
 		t.Errorf("filters\n%s\nwant\n%s", strings.Join(NotifierSource.Filters, "\n"), strings.Join(want, "\n"))

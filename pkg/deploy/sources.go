@@ -56,15 +56,16 @@ type StreamSource struct {
 }
 
 // NotifierSource is status-notifier's event source. Its filters let through a record whose new
-// image is final and whose old image is missing (a job created final) or not final, and no other:
-// progress events, late fills on a finished job and the notifier's own notified_at write never
-// invoke the function (the handler checks the same rule again, for records that do reach it).
+// image is final and whose old image is missing (a job created final) or not final, and the stall
+// sweep's record of a stall episode (stallAlertFilter), and no other: progress events, late fills
+// on a finished job and the notifier's own marks never invoke the function (the handler checks
+// the same rules again, for records that do reach it).
 var NotifierSource = StreamSource{
 	Function:         StatusNotifier,
 	BatchSize:        10,
 	BatchingWindow:   0,
 	StartingPosition: "LATEST",
-	Filters:          finalTransitionFilters(),
+	Filters:          append(finalTransitionFilters(), stallAlertFilter()),
 	BisectOnError:    true,
 	MaxRetryAttempts: 5,
 	MaxRecordAge:     24 * time.Hour,

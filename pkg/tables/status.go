@@ -27,6 +27,7 @@ const (
 	AttrNotifiedAt          = "notified_at"
 	AttrName                = "name"
 	AttrStallAfter          = "stall_after_seconds"
+	AttrDelivered           = "delivered"
 )
 
 // IndexByStarted is the status table's local secondary index: one user's jobs by start time. The
@@ -78,6 +79,16 @@ type StatusItem struct {
 	Name string `dynamodbav:"name,omitempty"`
 	// StallAfterSeconds is the job's own stall window (0: the deployment's), set like Name.
 	StallAfterSeconds int64 `dynamodbav:"stall_after_seconds,omitempty"`
+	// OpenShard puts the job in IndexOpen while it is not final (see there).
+	OpenShard string `dynamodbav:"open_shard,omitempty"`
+	// StallAlertedFor is the updated_at of the silence the stall sweep alerted (one alert per
+	// episode); any newer applied event removes it.
+	StallAlertedFor string `dynamodbav:"stall_alerted_for,omitempty"`
+	// StallNotifiedFor is the stall episode the notifier delivered (its mark, like NotifiedAt).
+	StallNotifiedFor string `dynamodbav:"stall_notified_for,omitempty"`
+	// Delivered marks the alerts sent to channels other than email (whose mark is NotifiedAt or
+	// StallNotifiedFor): one "<trigger>/<channel>[/<episode>]" per delivery (alerts.Mark).
+	Delivered []string `dynamodbav:"delivered,omitempty,stringset"`
 }
 
 // StatusKey returns the status table key of the job (user, request).
@@ -92,6 +103,9 @@ var StatusSchema = ddb.MustSchema[StatusItem](ddb.Definition{
 	SortKey:      AttrRequestID,
 	LSIs: []ddb.LSI{
 		{Name: IndexByStarted, SortKey: AttrTimestamp, Projection: ddb.ProjectAll},
+	},
+	GSIs: []ddb.GSI{
+		{Name: IndexOpen, PartitionKey: AttrOpenShard, SortKey: AttrTimestamp, Projection: ddb.ProjectKeysOnly},
 	},
 	TTL:    AttrExpiresAt,
 	Stream: ddb.StreamNewAndOldImages,

@@ -6,11 +6,16 @@
 //
 //   - Events are ordered by their order key (trainevent.Event.OrderKey), stored as last_event; a
 //     condition on it and on the status makes every write safe under concurrent delivery.
+//
 //   - A final event that arrives after newer progress events finishes the job as in-order
 //     delivery would have: stage times and the first progress report later than it are removed.
+//
 //   - The tracker has a clock (WithClock): an event dated more than MaxClockSkew ahead of it, or
 //     older than the retention, is refused with ErrFutureEvent or ErrExpiredEvent before any
 //     write. expires_at (the TTL) is the retention after the later of the event's time and now.
+//
+//   - The same write keeps the stall bookkeeping: open_shard (tables.IndexOpen) while the job is
+//     not final, and the removal of stall_alerted_for, which ends a stall episode.
 //
 // Cost: an event in order, or a duplicate, is exactly one conditional UpdateItem with no read
 // before it. When the condition fails, DynamoDB returns the current item

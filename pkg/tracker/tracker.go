@@ -111,6 +111,7 @@ func (tr *Tracker) applyInOrder(ctx context.Context, ev trainevent.Event, now ti
 		u.SetIfNotExists(tables.AttrTimestamp, at)
 	}
 	setEventFields(u, ev)
+	setOpen(u, ev)
 	if isReport(ev) {
 		// The earliest report, for the ETA: in order, the first one sets it; the newest is the
 		// latest report (a later one would have been refused: the job would be final).
@@ -156,6 +157,15 @@ func setEventFields(u *ddb.Update[tables.StatusItem], ev trainevent.Event) {
 	if ev.StallAfter > 0 {
 		u.Set(tables.AttrStallAfter, int64(ev.StallAfter/time.Second))
 	}
+}
+
+// setOpen keeps the stall bookkeeping of the job in the event's write (no write of its own): the
+// job is in tables.IndexOpen exactly while it is not final, and any event applied in order ends
+// the current silence, so the stall episode the sweep may have recorded is over (removing an
+// absent attribute changes nothing, and so writes no index).
+func setOpen(u *ddb.Update[tables.StatusItem], ev trainevent.Event) {
+	setOrRemove(u, tables.AttrOpenShard, !ev.Status.Final(), tables.OpenShard(ev.UserID, ev.RequestID))
+	u.Remove(tables.AttrStallAlertedFor)
 }
 
 func setOrRemove(u *ddb.Update[tables.StatusItem], name string, set bool, value any) {
@@ -255,6 +265,7 @@ func (tr *Tracker) finishLate(ctx context.Context, ev trainevent.Event, current 
 		Set(tables.AttrExpiresAt, tr.expiresAt(ev, now)).
 		Set(tables.AttrFinishedAt, at)
 	setEventFields(u, ev)
+	setOpen(u, ev)
 	started := current.StartedAt
 	if started > at {
 		u.Remove(tables.AttrStartedAt)

@@ -63,7 +63,7 @@ func TestFirstEventCreatesRecordInItsState(t *testing.T) {
 		RequestID: "skip-start", UserID: owner, Status: job.InProgress, Timestamp: at, UpdatedAt: at,
 		Progress: ptr(42.5), Message: "epoch 3/10", InProgressAt: at, LastEvent: ev.OrderKey(),
 		FirstReport: ev.OrderKey(), FirstReportProgress: ptr(42.5), LastReport: ev.OrderKey(), LastReportProgress: ptr(42.5),
-		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(),
+		ExpiresAt: now.Add(tracker.DefaultRetention).Unix(), OpenShard: tables.OpenShard(owner, "skip-start"),
 	}
 	if !reflect.DeepEqual(item, want) {
 		t.Errorf("item\n %+v\nwant\n %+v", item, want)
@@ -87,7 +87,7 @@ func TestDuplicateCostsOneWriteAndChangesNothing(t *testing.T) {
 	if n, r := f.client.Calls("UpdateItem"), f.client.Calls("GetItem"); n != 3 || r != 0 {
 		t.Errorf("3 duplicates cost %d UpdateItem and %d GetItem calls, want 3 and 0", n, r)
 	}
-	if after, _ := f.item("dup"); after != before {
+	if after, _ := f.item("dup"); !reflect.DeepEqual(after, before) {
 		t.Errorf("duplicate changed the record: %+v -> %+v", before, after)
 	}
 }

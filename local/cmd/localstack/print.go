@@ -53,8 +53,10 @@ func writeEndpoints(w io.Writer, s stack.State, now time.Time) {
 		fmt.Fprintf(w, "  build/host/trainstatus send --request-id job-1 --user-id %s --status IN_PROGRESS --progress 50 --message 'epoch 5/10'\n", sub)
 		fmt.Fprintf(w, "  build/host/trainstatus watch job-1\n")
 	}
+	writeReporting(w, s, now)
 	fmt.Fprintf(w, "  curl -s -o /dev/null -w '%%{http_code}\\n' %s/status   # 401 without a token\n", s.HTTPEndpoint)
 	fmt.Fprintf(w, "sent mail (status-notifier emails a job's owner when it ends), newest last:\n  curl -s %s/store   # {\"emails\": [...]}; POST /clear-store empties it\n", s.SESEndpoint)
+	fmt.Fprintf(w, "Slack and webhook alerts (set slack_url %s/slack/me, webhook_url %s/hook/me with PUT /me/alerts):\n  curl -s %s/store   # {\"posts\": [...]}, Slack posts rendered\n", s.ReceiverEndpoint, s.ReceiverEndpoint, s.ReceiverEndpoint)
 }
 
 // writeAWSCLI prints the environment that points the AWS SDKs and CLI at the local stack, and

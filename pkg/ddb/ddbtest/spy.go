@@ -92,6 +92,10 @@ func (s *Spy) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInp
 	return spied(s, ctx, "BatchWriteItem", in, func() (*dynamodb.BatchWriteItemOutput, error) { return s.API.BatchWriteItem(ctx, in, o...) })
 }
 
+func (s *Spy) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	return spied(s, ctx, "TransactWriteItems", in, func() (*dynamodb.TransactWriteItemsOutput, error) { return s.API.TransactWriteItems(ctx, in, o...) })
+}
+
 // FaultOn is a FaultFunc that runs fault for the named operations only.
 func FaultOn(fault func(ctx context.Context) error, ops ...string) FaultFunc {
 	return func(ctx context.Context, op string, _ any) error {
