@@ -58,7 +58,7 @@ class LocalStack:
         _run(["go", "build", "-o", self.binary, "./local/cmd/localstack"])
         args = [self.binary, "-state", self.state_file, "-workdir", self.work, "-build-host", build_host,
                 "-user", USER, "-batching-window", "0s"]
-        for flag in ("-http-addr", "-lambda-addr", "-sqs-addr", "-cognito-addr", "-ses-addr"):
+        for flag in ("-http-addr", "-lambda-addr", "-sqs-addr", "-cognito-addr", "-ses-addr", "-receiver-addr"):
             args += [flag, "127.0.0.1:0"]
         env = {**os.environ, "TRAINSTATUS_CACHE": os.path.join(ROOT, ".cache")}
         if os.environ.get("DDBTEST_ENDPOINT"):
