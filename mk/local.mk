@@ -28,6 +28,11 @@ LOCAL_LOG         := $(LOCAL_RUN_DIR)/localstack.log
 export TRAINSTATUS_CACHE := $(CACHE)
 
 NPM_INSTALL = npm install --no-audit --no-fund --no-save --loglevel=warn --foreground-scripts
+# The emulators with a dependency tree install from a committed lockfile (local/deps/npm/<name>/),
+# so every transitive version is pinned too: a fresh clone once failed when the registry listed a
+# dependency's new version before it served it (cognito-local's otplib 13.6.0).
+NPM_LOCKS := $(ROOT)/local/deps/npm
+NPM_CI = npm ci --no-audit --no-fund --loglevel=warn --foreground-scripts
 
 .PHONY: local-deps node22 fauxqs cognito-local ses-local rie localstack up down
 local-deps: node22 fauxqs cognito-local ses-local rie
@@ -50,22 +55,22 @@ $(NODE22_DIR)/.v$(NODE22_VERSION):
 	@v=$$($(NODE22) --version) && test "$$v" = "v$(NODE22_VERSION)" || { echo "node@$(NODE22_VERSION) installed no working binary at $(NODE22) (npm install scripts disabled?)"; exit 1; }
 	@touch $@ && echo "==> Node $$($(NODE22) --version) ready"
 
-$(FAUXQS_DIR)/.v$(FAUXQS_VERSION):
+$(FAUXQS_DIR)/.v$(FAUXQS_VERSION): $(NPM_LOCKS)/fauxqs/package-lock.json
 	@echo "==> installing fauxqs@$(FAUXQS_VERSION) into $(FAUXQS_DIR)"
-	@rm -rf $(FAUXQS_DIR) && mkdir -p $(FAUXQS_DIR) && echo '{"private":true}' > $(FAUXQS_DIR)/package.json
-	@cd $(FAUXQS_DIR) && $(NPM_INSTALL) --engine-strict=false fauxqs@$(FAUXQS_VERSION)
+	@rm -rf $(FAUXQS_DIR) && mkdir -p $(FAUXQS_DIR) && cp $(NPM_LOCKS)/fauxqs/package.json $(NPM_LOCKS)/fauxqs/package-lock.json $(FAUXQS_DIR)/
+	@cd $(FAUXQS_DIR) && $(NPM_CI) --engine-strict=false
 	@touch $@ && echo "==> fauxqs $(FAUXQS_VERSION) ready"
 
-$(COGNITO_LOCAL_DIR)/.v$(COGNITO_LOCAL_VERSION):
+$(COGNITO_LOCAL_DIR)/.v$(COGNITO_LOCAL_VERSION): $(NPM_LOCKS)/cognito-local/package-lock.json
 	@echo "==> installing cognito-local@$(COGNITO_LOCAL_VERSION) into $(COGNITO_LOCAL_DIR)"
-	@rm -rf $(COGNITO_LOCAL_DIR) && mkdir -p $(COGNITO_LOCAL_DIR) && echo '{"private":true}' > $(COGNITO_LOCAL_DIR)/package.json
-	@cd $(COGNITO_LOCAL_DIR) && $(NPM_INSTALL) cognito-local@$(COGNITO_LOCAL_VERSION)
+	@rm -rf $(COGNITO_LOCAL_DIR) && mkdir -p $(COGNITO_LOCAL_DIR) && cp $(NPM_LOCKS)/cognito-local/package.json $(NPM_LOCKS)/cognito-local/package-lock.json $(COGNITO_LOCAL_DIR)/
+	@cd $(COGNITO_LOCAL_DIR) && $(NPM_CI)
 	@touch $@ && echo "==> cognito-local $(COGNITO_LOCAL_VERSION) ready"
 
-$(SES_LOCAL_DIR)/.v$(SES_LOCAL_VERSION):
+$(SES_LOCAL_DIR)/.v$(SES_LOCAL_VERSION): $(NPM_LOCKS)/aws-ses-v2-local/package-lock.json
 	@echo "==> installing aws-ses-v2-local@$(SES_LOCAL_VERSION) into $(SES_LOCAL_DIR)"
-	@rm -rf $(SES_LOCAL_DIR) && mkdir -p $(SES_LOCAL_DIR) && echo '{"private":true}' > $(SES_LOCAL_DIR)/package.json
-	@cd $(SES_LOCAL_DIR) && $(NPM_INSTALL) aws-ses-v2-local@$(SES_LOCAL_VERSION)
+	@rm -rf $(SES_LOCAL_DIR) && mkdir -p $(SES_LOCAL_DIR) && cp $(NPM_LOCKS)/aws-ses-v2-local/package.json $(NPM_LOCKS)/aws-ses-v2-local/package-lock.json $(SES_LOCAL_DIR)/
+	@cd $(SES_LOCAL_DIR) && $(NPM_CI)
 	@touch $@ && echo "==> aws-ses-v2-local $(SES_LOCAL_VERSION) ready"
 
 $(CACHE)/bin/.rie-$(RIE_VERSION):

@@ -45,7 +45,7 @@ func compose(item tables.StatusItem, to, page string) Email {
 		Stages:    stages(item),
 	}
 	if d, ok := span(item.Timestamp, item.FinishedAt); ok {
-		v.Took = humanDuration(d)
+		v.Took = alerts.HumanDuration(d)
 	}
 	var subject string
 	switch {
@@ -80,7 +80,7 @@ func stages(item tables.StatusItem) []stage {
 		st := stage{Name: s.name, At: s.at}
 		for _, next := range all[i+1:] {
 			if d, ok := span(s.at, next.at); ok {
-				st.Took = humanDuration(d)
+				st.Took = alerts.HumanDuration(d)
 				break
 			}
 		}
@@ -97,19 +97,6 @@ func span(from, to string) (time.Duration, bool) {
 		return 0, false
 	}
 	return b.Sub(a), true
-}
-
-// humanDuration writes d the way a person says it: "45 s", "12 min", "2 h 14 min", "3 d 4 h".
-func humanDuration(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%d s", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
-	case d < 24*time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 // firstLine is the first line of s, cut to at most max runes (with an ellipsis).

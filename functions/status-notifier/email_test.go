@@ -3,25 +3,10 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/tables"
 )
-
-func TestHumanDuration(t *testing.T) {
-	cases := map[time.Duration]string{
-		45 * time.Second:                  "45 s",
-		12*time.Minute + 59*time.Second:   "12 min",
-		2*time.Hour + 14*time.Minute + 30: "2 h 14 min",
-		76 * time.Hour:                    "3 d 4 h",
-	}
-	for d, want := range cases {
-		if got := humanDuration(d); got != want {
-			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
 
 func TestSubjects(t *testing.T) {
 	start, end := "2026-11-24T08:00:00.000000Z", "2026-11-24T08:00:40.000000Z"

@@ -60,7 +60,7 @@ func composeStall(item tables.StatusItem, to, page string, now time.Time) Email 
 	link := strings.TrimSuffix(page, "/") + "/jobs/" + url.PathEscape(item.RequestID)
 	silent := ""
 	if last, err := job.ParseTime(item.UpdatedAt); err == nil && now.After(last) {
-		silent = humanDuration(now.Sub(last))
+		silent = alerts.HumanDuration(now.Sub(last))
 	}
 	subject := item.RequestID + " has stopped reporting"
 	if silent != "" {
