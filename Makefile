@@ -23,7 +23,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 
 include mk/*.mk
 
-.PHONY: help test test-go vet build build-host announce-build bench clean demo
+.PHONY: help test test-go vet build build-host announce-build bench clean demo cross
 
 # demo's recipe is in mk/demo.mk; it is named here too so that a reader of this file (and a
 # newcomer's `grep '^demo:' Makefile`) finds the first command to run.
@@ -44,6 +44,14 @@ vet:
 # built once here (TRAINSTATUS_BUILD_HOST) rather than each building the four functions again.
 test-go: dynamodb-local build-host
 	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
+
+## cross: the CLI built and vetted for every system training runs on (linux, darwin, windows x
+## amd64, arm64); make test vets three of the pairs (cmd/trainstatus TestCrossBuild says why).
+CROSS_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@for t in $(CROSS_TARGETS); do echo "==> $$t"; \
+	  GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/trainstatus && \
+	  GOOS=$${t%/*} GOARCH=$${t#*/} CGO_ENABLED=0 $(GO) vet ./cmd/trainstatus || exit 1; done
 
 ## bench: Go benchmarks, each against a baseline in the same run, written into BENCHMARKS.md.
 ## Rounds of -count 1 rather than one -count N, so that a variant and its baseline alternate and a
