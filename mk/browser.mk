@@ -14,7 +14,9 @@ browser: chromium axe-core
 # The page's browser tests run inside the Go tests.
 test-go: browser
 
-chromium:
+# The Debian installs (Java, chromium, the Python packages) take one dpkg lock: make test runs its
+# parts side by side (-j), so each apt target waits for the one before it (order-only).
+chromium: | dynamodb-local
 	@if [ -n "$${CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "==> installing Debian chromium (apt-get, about 40 s)"; \

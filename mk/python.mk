@@ -11,7 +11,8 @@ PYTHON := /usr/bin/python3
 PYTHON_DEBS := python3-pytest python3-torch python3-pip
 
 .PHONY: python-deps test-python
-python-deps:
+# After chromium's install (mk/browser.mk): one apt-get at a time.
+python-deps: | chromium
 	@if $(PYTHON) -c 'import setuptools, pytest, torch' >/dev/null 2>&1 && $(PYTHON) -m pip --version >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "==> installing Debian $(PYTHON_DEBS) (apt-get, about a minute)"; \
