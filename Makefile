@@ -34,12 +34,13 @@ help:
 
 ## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
 ## share one DynamoDB Local started here; the CDK app's tests run as a separate module.
-# The Go tests, the CDK app's and the Python reporter's run side by side, and go test runs four
-# packages at once: the stack tests spend much of their time waiting on the local stack (polls,
-# the demo's stall window), which compiles and synthesis fill. A fresh clone's make test took
-# 678 s with everything one after the other, 635 s with only test-infra beside test-go.
+# test-go and test-infra run side by side: the Go tests spend much of their time waiting on the
+# local stack (polls, the demo's stall window), which the CDK module's compile and synthesis fill.
+# A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s one after the other,
+# 635 s so; 673 s with test-python beside them too and go test -p 4 (more contention, not less).
 test: vet
-	@$(MAKE) --no-print-directory -j3 --output-sync=line test-go test-infra test-python
+	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra
+	@$(MAKE) --no-print-directory test-python
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -48,7 +49,7 @@ vet:
 # The tests that run the whole stack (local/e2e, local/browsertest, local/demo) use the bootstraps
 # built once here (TRAINSTATUS_BUILD_HOST) rather than each building the four functions again.
 test-go: dynamodb-local build-host
-	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(DDB_LOCAL_RUN) $(GO) test -count=1 -p 4 -timeout 10m ./...
+	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
 
 ## cross: the CLI built and vetted for every system training runs on (linux, darwin, windows x
 ## amd64, arm64); make test vets three of the pairs (cmd/trainstatus TestCrossBuild says why).
