@@ -26,12 +26,9 @@ const CodeInvalidURL = "invalid_url"
 
 // getAlerts answers GET /me/alerts from the caller's user record (one consistent GetItem).
 func (h *Handler) getAlerts(ctx context.Context, r *request) events.APIGatewayV2HTTPResponse {
-	u, err := h.Users.Get(userKey(r.user)).Consistent().One(ctx)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return r.fail(errNoUser)
-	case err != nil:
-		return r.internalError(err)
+	u, fail, ok := h.callerRecord(ctx, r)
+	if !ok {
+		return fail
 	}
 	return alertsResponse(r, u, "")
 }
@@ -45,12 +42,9 @@ func (h *Handler) putAlerts(ctx context.Context, r *request) events.APIGatewayV2
 	if aerr := decodeBody(r.req, maxAlertsBody, &in); aerr != nil {
 		return r.fail(aerr)
 	}
-	current, err := h.Users.Get(userKey(r.user)).Consistent().One(ctx)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return r.fail(errNoUser)
-	case err != nil:
-		return r.internalError(err)
+	current, fail, ok := h.callerRecord(ctx, r)
+	if !ok {
+		return fail
 	}
 	u := h.Users.Update(userKey(r.user))
 	routes := current.AlertRoutes
@@ -69,7 +63,8 @@ func (h *Handler) putAlerts(ctx context.Context, r *request) events.APIGatewayV2
 		slack = *in.SlackURL
 		setOrRemove(u, tables.AttrSlackURL, slack).Remove(tables.AttrSlackGone).Remove(tables.AttrSlackBrokenAt)
 	}
-	secret := ""
+	var secret string
+	var err error
 	if in.WebhookURL != nil {
 		if aerr := h.checkURL("webhook_url", *in.WebhookURL, false); aerr != nil {
 			return r.fail(aerr)
@@ -175,12 +170,9 @@ func alertsResponse(r *request, u tables.UserItem, secret string) events.APIGate
 // each of the caller's Slack and webhook URLs, now, with each result. It marks nothing and counts
 // no 404 (the user is looking at the answer). Email is not tested here: the job emails are.
 func (h *Handler) testAlerts(ctx context.Context, r *request) events.APIGatewayV2HTTPResponse {
-	u, err := h.Users.Get(userKey(r.user)).Consistent().One(ctx)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return r.fail(errNoUser)
-	case err != nil:
-		return r.internalError(err)
+	u, fail, ok := h.callerRecord(ctx, r)
+	if !ok {
+		return fail
 	}
 	now := time.Now()
 	a := alerts.Alert{Trigger: alerts.Succeeded, RequestID: "trainstatus-test", Name: "trainstatus test alert",

@@ -23,12 +23,9 @@ func userKey(user string) ddb.Key { return ddb.Key{Partition: user} }
 // defaults (tables.UserItem.WantsEmail); a caller without a record gets a 404 (user-signup writes
 // it at confirmation, and again at sign-in should that write have failed).
 func (h *Handler) getPreferences(ctx context.Context, r *request) events.APIGatewayV2HTTPResponse {
-	u, err := h.Users.Get(userKey(r.user)).Consistent().One(ctx)
-	switch {
-	case errors.Is(err, ddb.ErrNotFound):
-		return r.fail(errNoUser)
-	case err != nil:
-		return r.internalError(err)
+	u, fail, ok := h.callerRecord(ctx, r)
+	if !ok {
+		return fail
 	}
 	return preferencesResponse(r, u)
 }
