@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/term"
+	"github.com/trainstatus/trainstatus/cmd/trainstatus/internal/platform"
 )
 
 func init() {
@@ -62,9 +62,9 @@ func runLogin(_ context.Context, e *env, args []string) error {
 
 // readSecret prompts on a terminal without echo, else reads stdin's first line.
 func readSecret(e *env) (string, error) {
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := e.stdin.(*os.File); ok && platform.IsTerminal(f) {
 		fmt.Fprint(e.stderr, "Reporting token (tsk_..., not shown): ")
-		b, err := term.ReadPassword(int(f.Fd()))
+		b, err := platform.ReadPassword(f)
 		fmt.Fprintln(e.stderr)
 		if err != nil {
 			return "", fmt.Errorf("reading the token: %w", err)

@@ -40,15 +40,14 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"syscall"
 	"time"
+
+	"github.com/trainstatus/trainstatus/cmd/trainstatus/internal/platform"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// A closed stdout (`trainstatus dlq list | head -1`) must end the command with a write error,
-	// not kill it with SIGPIPE before it makes the listed messages visible again.
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), platform.StopSignals...)
+	platform.SurviveBrokenPipe()
 	code := run(ctx, &env{
 		args: os.Args[1:], stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		getenv: os.Getenv, now: time.Now, sqs: defaultSQS,

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trainstatus/trainstatus/cmd/trainstatus/internal/platform"
 	"github.com/trainstatus/trainstatus/pkg/deploy"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/retry"
@@ -235,7 +236,7 @@ func (s *runSpec) run(e *env, argv []string) int {
 	cmd.WaitDelay = waitDelay
 
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwardedSignals...)
+	signal.Notify(sigs, platform.ForwardedSignals...)
 	defer signal.Stop(sigs)
 	start := s.now()
 	host, _ := os.Hostname()
@@ -258,13 +259,13 @@ func (s *runSpec) run(e *env, argv []string) int {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(2)
-	keyboard := keyboardReachesChild()
+	keyboard := platform.KeyboardReachesChild()
 	go func() {
 		defer wg.Done()
 		for {
 			select {
 			case sig := <-sigs:
-				forwardSignal(cmd.Process, sig, keyboard)
+				platform.Forward(cmd.Process, sig, keyboard)
 			case <-stop:
 				return
 			}
@@ -294,7 +295,7 @@ func (s *runSpec) run(e *env, argv []string) int {
 		s.report(job.Failed, "", cutUTF8(stripEscapes(err.Error()), trainevent.MaxErrorLen))
 		return exitFailed
 	}
-	code, how := exitStatus(cmd.ProcessState)
+	code, how := platform.ExitStatus(cmd.ProcessState)
 	took := clock(s.now().Sub(start))
 	if code == 0 {
 		s.report(job.Success, how+" after "+took, "")

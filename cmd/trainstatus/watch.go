@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trainstatus/trainstatus/cmd/trainstatus/internal/platform"
 	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/statusapi"
 )
@@ -59,7 +60,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		interval: *interval,
 		wait:     *wait,
 		now:      e.now,
-		bar:      &bar{w: e.stdout, tty: isTerminal(e.stdout), width: terminalWidth(e.stdout)},
+		bar:      &bar{w: e.stdout, tty: platform.IsTerminal(e.stdout), width: platform.TerminalWidth(e.stdout)},
 		warn:     e.stderr,
 	}
 	if *timeout > 0 {

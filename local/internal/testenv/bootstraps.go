@@ -63,7 +63,8 @@ func buildBootstraps(dir string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "bin")
-	args := []string{"build", "-trimpath", "-tags", "lambda.norpc", "-ldflags=-s -w", "-o", bin + string(filepath.Separator)}
+	// HOST_BUILD_FLAGS in the Makefile: no -trimpath, so that the build reuses what go test compiled.
+	args := []string{"build", "-tags", "lambda.norpc", "-ldflags=-s -w", "-o", bin + string(filepath.Separator)}
 	for _, fn := range deploy.Functions {
 		args = append(args, "./functions/"+fn.Name)
 	}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package platform
 
 import (
 	"fmt"
@@ -11,22 +11,22 @@ import (
 	"golang.org/x/term"
 )
 
-// forwardedSignals are the signals run passes on to the command it wraps.
-var forwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+// ForwardedSignals are the signals run passes on to the command it wraps.
+var ForwardedSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
-// forwardSignal passes s on to the command. SIGINT and SIGQUIT typed at a terminal whose
-// foreground process group is ours reached the command already (it is in the same group): sent
-// again, Python would see a second KeyboardInterrupt in the middle of its clean-up.
-func forwardSignal(p *os.Process, s os.Signal, keyboardReachesChild bool) {
+// Forward passes s on to the command. SIGINT and SIGQUIT typed at a terminal whose foreground
+// process group is ours reached the command already (it is in the same group): sent again,
+// Python would see a second KeyboardInterrupt in the middle of its clean-up.
+func Forward(p *os.Process, s os.Signal, keyboardReachesChild bool) {
 	if keyboardReachesChild && (s == syscall.SIGINT || s == syscall.SIGQUIT) {
 		return
 	}
 	p.Signal(s) // the command may have just ended: nothing to do then
 }
 
-// keyboardReachesChild reports whether our process group is the foreground group of the
+// KeyboardReachesChild reports whether our process group is the foreground group of the
 // controlling terminal, so that the terminal's SIGINT and SIGQUIT reach the command directly.
-func keyboardReachesChild() bool {
+func KeyboardReachesChild() bool {
 	for _, fd := range []int{0, 1, 2} {
 		if !term.IsTerminal(fd) {
 			continue
@@ -37,9 +37,9 @@ func keyboardReachesChild() bool {
 	return false
 }
 
-// exitStatus is the shell's status for a command that ended as ps says (128+n for a death by
+// ExitStatus is the shell's status for a command that ended as ps says (128+n for a death by
 // signal n) and how it ended, in words.
-func exitStatus(ps *os.ProcessState) (int, string) {
+func ExitStatus(ps *os.ProcessState) (int, string) {
 	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		how := "killed by signal " + unix.SignalName(ws.Signal())
 		if ws.CoreDump() {
