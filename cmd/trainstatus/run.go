@@ -140,7 +140,7 @@ func newRunSpec(e *env, f runFlags, argv []string) (*runSpec, error) {
 	}
 	s.requestID = firstNonEmpty(f.jobID, e.getenv(EnvJobID))
 	if s.requestID == "" {
-		s.requestID = newRequestID(s.name, e.now())
+		s.requestID = trainevent.NewRequestID(s.name, e.now())
 	}
 	// The first event, checked now: a bad name, id or window is refused before anything runs.
 	if _, err := ownedBody(s.event(job.Started, "", "")); err != nil {

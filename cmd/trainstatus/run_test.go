@@ -36,9 +36,9 @@ func TestRun(t *testing.T) {
 	}{
 		{name: "success", mode: []string{"exit", "0"}, flags: []string{"--name", "resnet50 lr=0.1"},
 			wantStatuses: "STARTED SUCCESS", wantStdout: "out\n", wantNoReport: true,
-			wantStderr: []string{"RuntimeError: CUDA out of memory", "reporting job resnet50-lr-0-1-"},
+			wantStderr: []string{"RuntimeError: CUDA out of memory", "reporting job resnet50-lr-0.1-"},
 			check: func(t *testing.T, evs []trainevent.Event) {
-				if evs[0].Name != "resnet50 lr=0.1" || evs[1].Name != "resnet50 lr=0.1" || !regexp.MustCompile(`^resnet50-lr-0-1-\d{8}-\d{6}-[0-9a-f]{6}$`).MatchString(evs[0].RequestID) ||
+				if evs[0].Name != "resnet50 lr=0.1" || evs[1].Name != "resnet50 lr=0.1" || !regexp.MustCompile(`^resnet50-lr-0\.1-\d{8}-\d{6}-[0-9a-f]{6}$`).MatchString(evs[0].RequestID) ||
 					evs[1].RequestID != evs[0].RequestID || evs[1].Seq <= evs[0].Seq || evs[0].UserID != sub || !strings.HasPrefix(evs[0].Message, "running on ") ||
 					!strings.HasPrefix(evs[1].Message, "exit status 0 after ") || evs[1].Progress != nil {
 					t.Errorf("events %+v", evs)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestFailureText(t *testing.T) {
@@ -40,27 +38,6 @@ func TestTailBuffer(t *testing.T) {
 	}
 	if got := b.String(); got != "56789ABC" {
 		t.Errorf("tail %q", got)
-	}
-}
-
-func TestRequestIDs(t *testing.T) {
-	at := time.Date(2026, 11, 24, 10, 0, 5, 0, time.FixedZone("CET", 3600))
-	tests := []struct{ name, slug string }{
-		{"resnet50 lr=0.1", "resnet50-lr-0-1"},
-		{"  Fine-Tune BERT!! ", "fine-tune-bert"},
-		{"日本語", "job"},
-		{"", "job"},
-		{strings.Repeat("ab ", 40), strings.Repeat("ab-", 14)[:maxSlug]},
-	}
-	for _, tt := range tests {
-		id := newRequestID(tt.name, at)
-		re := regexp.MustCompile(`^` + regexp.QuoteMeta(tt.slug) + `-20261124-090005-[0-9a-f]{6}$`)
-		if !re.MatchString(id) {
-			t.Errorf("newRequestID(%q) = %q, want %s", tt.name, id, re)
-		}
-	}
-	if a, b := newRequestID("x", at), newRequestID("x", at); a == b {
-		t.Errorf("two runs in the same second got the same id %q", a)
 	}
 }
 

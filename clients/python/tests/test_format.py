@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 
 import trainstatus
 from localstack import ROOT
+from trainstatus._event import slug
 
 
 def test_every_event_sent_is_one_the_endpoint_parses(env):
@@ -38,3 +40,23 @@ def test_every_event_sent_is_one_the_endpoint_parses(env):
     refused = [(v, e) for v, e in zip(verdicts, events) if v != "ok"]
     assert not refused, refused[:3]
     assert {e["status"] for e in events} == {"STARTED", "IN_PROGRESS", "SUCCESS", "FAILED"}
+
+
+def test_run_names_become_request_ids_as_the_cli_makes_them():
+    """The reporter's slug of a run's name is pkg/trainevent.Slug's, which `trainstatus run` uses:
+    the same name gives the same-looking request id from either reporter."""
+    rnd = random.Random(7)
+    alphabet = "aZ09._- /=:!é日\t\x00\u202e"
+    names = ["resnet50", "ResNet50 / ImageNet  (fp16)", "lr=0.1 bs_256", "résumé v2", "  ", "",
+             "日本語", "--.x.--", "python train.py --epochs 3", "x" * 300, "a" * 38 + " b c",
+             "a" * 39 + " b", "\ud800 lone surrogate"]
+    names += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 60))) for _ in range(300)]
+    lines = "".join(json.dumps(n) + "\n" for n in names)
+    out = subprocess.run(["go", "run", "./clients/python/tests/formatcheck", "-slug"], cwd=ROOT, input=lines,
+                         capture_output=True, text=True, timeout=600, env={**os.environ, "CGO_ENABLED": "0"})
+    assert out.returncode == 0, out.stderr
+    go = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(go) == len(names)
+    differ = [(n, slug(n), g) for n, g in zip(names, go) if slug(n) != g]
+    assert not differ, differ[:5]
+    assert go[:4] == ["resnet50", "resnet50-imagenet-fp16", "lr-0.1-bs_256", "r-sum-v2"]

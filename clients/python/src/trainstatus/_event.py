@@ -9,8 +9,7 @@ import math
 import re
 import secrets
 import time
-import unicodedata
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 # The format's limits (events/README.md, and BRIEF's `name` and `stall_after_seconds`).
 REQUEST_ID_MAX = 128
@@ -28,10 +27,8 @@ SUCCESS = "SUCCESS"
 FAILED = "FAILED"
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}\Z")
-# A generated id is <slug>-<YYYYMMDD-HHMMSS>-<6 hex>: 23 characters after the slug.
-SLUG_MAX = REQUEST_ID_MAX - 23
-_SLUG_DROP = re.compile(r"[^a-z0-9._-]+")
-_DASHES = re.compile(r"-{2,}")
+# A generated id is <slug>-<YYYYMMDD-HHMMSS>-<6 hex>; the slug's bound is pkg/trainevent.MaxSlugLen.
+SLUG_MAX = 40
 # message and error may hold tab and newline, and no other C0 control, DEL or C1 control;
 # name holds no control character at all.
 _TEXT_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -44,11 +41,25 @@ def valid_request_id(s: str) -> bool:
 
 
 def slug(name: str) -> str:
-    """The name as request-id characters: accents folded, lower case, every run of other
-    characters one dash, at most SLUG_MAX characters; "job" when nothing is left."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    s = _DASHES.sub("-", _SLUG_DROP.sub("-", folded))[:SLUG_MAX].strip("-.")
-    return s or "job"
+    """The name as request-id characters, by pkg/trainevent.Slug's rule (events/README.md; the
+    tests compare the two): ASCII letters in lower case, digits, "." and "_" kept; every run of
+    other characters (non-ASCII ones too) one "-"; cut to SLUG_MAX; no "-" or "." at either end;
+    "job" when nothing is left."""
+    kept: List[str] = []
+    sep = False
+    for ch in name:
+        if len(kept) >= SLUG_MAX:
+            break
+        if "A" <= ch <= "Z":
+            ch = ch.lower()
+        elif not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch in "._"):
+            sep = True
+            continue
+        if sep and kept:
+            kept.append("-")
+        sep = False
+        kept.append(ch)
+    return "".join(kept)[:SLUG_MAX].strip("-.") or "job"
 
 
 def new_request_id(name: str, now: Optional[float] = None) -> str:
