@@ -23,7 +23,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 
 include mk/*.mk
 
-.PHONY: help test test-go vet build build-host announce-build bench clean demo cross
+.PHONY: help test test-deps test-go vet build build-host announce-build bench clean demo cross
 
 # demo's recipe is in mk/demo.mk; it is named here too so that a reader of this file (and a
 # newcomer's `grep '^demo:' Makefile`) finds the first command to run.
@@ -34,13 +34,22 @@ help:
 
 ## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
 ## share one DynamoDB Local started here; the CDK app's tests run as a separate module.
-# test-go and test-infra run side by side: the Go tests spend much of their time waiting on the
-# local stack (polls, the demo's stall window), which the CDK module's compile and synthesis fill.
-# A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s one after the other,
-# 635 s so; 673 s with test-python beside them too and go test -p 4 (more contention, not less).
-test: vet
+# Three steps. The installs (downloads, mostly waiting on the network) beside vet, which compiles
+# every package (build-host and the tests then reuse it). test-go and test-infra side by side: the
+# Go tests spend much of their time waiting on the local stack (polls, the demo's stall window),
+# which the CDK module's compile and synthesis fill. Then the Python tests.
+# A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s all one after the
+# other; 635 s with test-go beside test-infra; 673 s with test-python beside them too and go test
+# -p 4 (more contention, not less); 576 s once the host bootstraps reused vet's compile and the CLI
+# was cross-vetted by its platform package only (BENCHMARKS.md has the latest).
+test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=line vet test-deps
 	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra
 	@$(MAKE) --no-print-directory test-python
+
+## test-deps: everything the tests install (DynamoDB Local, the emulators, Node 22, the browser,
+## the Python packages): each target also names its own, so that it runs alone too.
+test-deps: dynamodb-local local-deps browser node22 python-deps
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
