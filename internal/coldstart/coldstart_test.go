@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/trainstatus/trainstatus/pkg/deploy"
 )
 
 // binaries are the packages measured; the first is the baseline. The two sdk- rows are
@@ -26,6 +28,8 @@ var binaries = []struct{ name, pkg string }{
 	{"user-signup", "./functions/user-signup"},
 	{"status-query", "./functions/status-query"},
 	{"status-notifier", "./functions/status-notifier"},
+	{"ingest", "./functions/ingest"},
+	{"stall-sweep", "./functions/stall-sweep"},
 }
 
 func repoRoot(b *testing.B) string {
@@ -102,16 +106,12 @@ func BenchmarkStartToReady(b *testing.B) {
 func startToReady(b *testing.B, api *runtimeAPI, path, name string) time.Duration {
 	api.reset()
 	cmd := exec.Command(path)
-	cmd.Env = []string{
-		"AWS_LAMBDA_RUNTIME_API=" + api.addr,
+	cmd.Env = append(functionEnv(b, name),
+		"AWS_LAMBDA_RUNTIME_API="+api.addr,
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
-		"AWS_LAMBDA_FUNCTION_NAME=" + name,
-		"STATUS_TABLE_NAME=status", "USER_TABLE_NAME=users",
-		"DEAD_LETTER_QUEUE_URL=http://127.0.0.1:1/000000000000/dlq",
-		"CURSOR_SECRET=0123456789abcdef0123456789abcdef",
-		"NOTIFICATION_SENDER=noreply@example.com", "TRACKER_URL=http://127.0.0.1:1/",
-		"HOME=" + b.TempDir(),
-	}
+		"AWS_LAMBDA_FUNCTION_NAME="+name,
+		"HOME="+b.TempDir(),
+	)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -127,6 +127,44 @@ func startToReady(b *testing.B, api *runtimeAPI, path, name string) time.Duratio
 		b.Fatalf("%s never asked for an invocation", name)
 		return 0
 	}
+}
+
+// placeholders are values of the right form for the resources a function is given (pkg/deploy's
+// Vars); none is reached, since the measurement ends at the first request for an invocation.
+var placeholders = map[deploy.Resource]string{
+	deploy.StatusTableName:    "status",
+	deploy.UserTableName:      "users",
+	deploy.TokensTableName:    "tokens",
+	deploy.RateLimitTableName: "rate-windows",
+	deploy.DeadLetterQueueURL: "http://127.0.0.1:1/000000000000/dlq",
+	deploy.EventsQueueURL:     "http://127.0.0.1:1/000000000000/events",
+	deploy.CursorKey:          "0123456789abcdef0123456789abcdef",
+	deploy.NotificationSender: "noreply@example.com",
+	deploy.TrackerPageURL:     "http://127.0.0.1:1/",
+}
+
+// functionEnv is the environment of the named function as pkg/deploy describes it (its settings
+// at their defaults): a function added there is measured with what it reads. The reference rows
+// (the minimal function and the sdk- ones) read the status table's name at most.
+func functionEnv(b *testing.B, name string) []string {
+	fn, ok := deploy.FunctionByName(name)
+	if !ok {
+		return []string{deploy.StatusTableVar.Name + "=status"}
+	}
+	var env []string
+	for _, v := range fn.Env {
+		if v.IsSetting() {
+			continue
+		}
+		value, ok := placeholders[v.Resource]
+		if !ok && v != deploy.CursorSecretPreviousVar { // optional: the previous key during a rotation
+			b.Fatalf("%s reads %s (%s): add a placeholder for it", name, v.Name, v.Resource)
+		}
+		if ok {
+			env = append(env, v.Name+"="+value)
+		}
+	}
+	return env
 }
 
 func median(d []time.Duration) time.Duration {
