@@ -124,7 +124,8 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		Function: deploy.UserSignupFunction,
 		Values:   resourceValues(settings, s, nil),
 		Statements: []awsiam.PolicyStatement{
-			allow([]string{"dynamodb:PutItem"}, *s.UserTable.TableArn()),
+			// Its one write is an upsert UpdateItem (pkg/users.Write), at confirmation and sign-in.
+			allow([]string{"dynamodb:UpdateItem"}, *s.UserTable.TableArn()),
 		},
 	})
 	if err != nil {
