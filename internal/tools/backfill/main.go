@@ -28,6 +28,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,7 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobPage := fs.Int("job-page", DefaultJobPage, fmt.Sprintf("items read per Scan call (1-%d)", MaxJobPage))
 	attempts := fs.Int("max-attempts", DefaultAttempts, "attempts of each AWS call, throttled ones included (1-50)")
 	verbose := fs.Bool("v", false, "log each record written (or, with -dry-run, to write) on stderr")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
 		return 2
 	}
 	usage := func(msg string) int { fmt.Fprintln(stderr, "backfill:", msg); return 2 }

@@ -14,7 +14,7 @@ import (
 
 // ErrTarget: the flags do not say which pool and tables to work on, or the file they name does
 // not.
-var ErrTarget = errors.New("backfill: no target")
+var ErrTarget = errors.New("no target")
 
 // Target is what the backfill works on: the user pool and the two tables, and, for the local
 // stack, the emulators' endpoints (empty for AWS, where the SDK's default configuration decides).
