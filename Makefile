@@ -36,8 +36,9 @@ help:
 
 ## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
 ## share one DynamoDB Local started here; the CDK app's tests run as a separate module.
-# Three steps. The installs (downloads, mostly waiting on the network) beside vet, which compiles
-# every package (build-host and the tests then reuse it). test-go and test-infra side by side: the
+# Three steps. vet, which compiles every package for this machine (build-host and the tests then
+# reuse it), beside the installs (downloads, mostly waiting on the network) and make build (the
+# arm64 bootstraps, whose sizes internal/coldstart checks). test-go and test-infra side by side: the
 # Go tests spend much of their time waiting on the local stack (polls, the demo's stall window),
 # which the CDK module's compile and synthesis fill. Then the Python tests.
 # A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s all one after the
@@ -45,7 +46,7 @@ help:
 # -p 4 (more contention, not less); 576 s once the host bootstraps reused vet's compile and the CLI
 # was cross-vetted by its platform package only (BENCHMARKS.md has the latest).
 test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=line vet test-deps
+	@$(MAKE) --no-print-directory -j2 --output-sync=line vet test-deps build
 	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra
 	@$(MAKE) --no-print-directory test-python
 
@@ -58,9 +59,10 @@ vet:
 	$(GO) vet ./...
 
 # The tests that run the whole stack (local/e2e, local/browsertest, local/demo) use the bootstraps
-# built once here (TRAINSTATUS_BUILD_HOST) rather than each building the four functions again.
-test-go: dynamodb-local build-host
-	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host $(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
+# built once here (TRAINSTATUS_BUILD_HOST) rather than each building the functions again; the
+# bootstrap-size check (internal/coldstart) weighs those of make build (TRAINSTATUS_BUILD_LAMBDA).
+test-go: dynamodb-local build-host build
+	@TRAINSTATUS_BUILD_HOST=$(BUILD)/host TRAINSTATUS_BUILD_LAMBDA=$(BUILD)/lambda $(DDB_LOCAL_RUN) $(GO) test -count=1 -timeout 10m ./...
 
 ## cross: the CLI built and vetted for every system training runs on (linux, darwin, windows x
 ## amd64, arm64). make test vets the CLI's system-specific package for three of the pairs and
@@ -85,11 +87,14 @@ bench: dynamodb-local bench-e2e
 	done
 
 ## build: stripped linux/arm64 bootstraps for Lambda (CGO off, lambda.norpc).
-build: announce-build $(FUNCTIONS:%=$(BUILD)/lambda/%/bootstrap)
-
-$(BUILD)/lambda/%/bootstrap: FORCE
-	@mkdir -p $(@D)
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' -o $@ ./functions/$*
+# One function after the other, even under make -j: two go builds at once would each compile the
+# AWS SDK for arm64 (the build cache is shared, but not a compile in progress); the first compiles
+# it with all cores and the others only link.
+LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w'
+build: announce-build
+	@for fn in $(FUNCTIONS); do mkdir -p $(BUILD)/lambda/$$fn; \
+	  echo "$(LAMBDA_BUILD) -o $(BUILD)/lambda/$$fn/bootstrap ./functions/$$fn"; \
+	  $(LAMBDA_BUILD) -o $(BUILD)/lambda/$$fn/bootstrap ./functions/$$fn || exit 1; done
 
 ## build-host: the same bootstraps for this machine, run by the Lambda emulator in the local stack.
 # Without -trimpath, unlike build: these never leave the machine, and so they reuse every package
