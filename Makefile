@@ -7,6 +7,8 @@
 #   make demo    the whole system on this machine, end to end, then torn down
 #   make up / make down   start / stop the local stack and leave it running
 #   make synth / make deploy / make destroy   the CDK app (infra/README.md)
+#   make backfill   after deploying over an existing deployment, bring its old users and jobs up to
+#                   this version (infra/README.md, "Upgrading"); make backfill-local: the local stack
 #   make local-deps   install the local stack's emulators (make test and make demo do it too)
 
 SHELL := /bin/bash
@@ -30,7 +32,7 @@ include mk/*.mk
 demo:
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,13p' Makefile | sed 's/^# \{0,1\}//'
 
 ## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
 ## share one DynamoDB Local started here; the CDK app's tests run as a separate module.

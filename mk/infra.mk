@@ -70,3 +70,17 @@ cdk-bootstrap: build node22 cdk-cli
 
 infra-clean:
 	rm -rf $(CDK_OUT)
+
+## backfill: after a deploy over an existing deployment, bring the users and jobs older versions
+## wrote up to this one (internal/tools/backfill; infra/README.md, "Upgrading an existing
+## deployment"). Reads the tables and pool from the outputs make deploy wrote; idempotent, safe
+## while the system runs. BACKFILL_ARGS='-dry-run' counts without writing; '-stack NAME' picks a
+## stage when the outputs file holds several; '-v' logs each record written.
+BACKFILL_ARGS ?=
+.PHONY: backfill backfill-local
+backfill:
+	$(GO) run ./internal/tools/backfill -outputs $(CDK_OUT)/outputs.json $(BACKFILL_ARGS)
+
+## backfill-local: the same on the local stack started by make up.
+backfill-local:
+	$(GO) run ./internal/tools/backfill -local $(LOCAL_STATE) $(BACKFILL_ARGS)

@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/trainstatus/trainstatus/pkg/ddb"
-	"github.com/trainstatus/trainstatus/pkg/job"
 	"github.com/trainstatus/trainstatus/pkg/lambdalog"
 	"github.com/trainstatus/trainstatus/pkg/tables"
+	"github.com/trainstatus/trainstatus/pkg/users"
 )
 
 // The trigger sources that write a user record; every other one (a forgot-password
@@ -112,23 +111,21 @@ func (h *Handler) SignedIn(ctx context.Context, ev events.CognitoEventUserPoolsP
 	return ev, nil
 }
 
-// record creates or brings up to date the user's record (update), and logs one line with the
-// outcome.
+// record creates or brings up to date the user's record (users.Write, the one write of it), and
+// logs one line with the outcome.
 func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPoolsHeader, attrs map[string]string) error {
 	start := time.Now()
 	log := h.logFor(ctx, header)
-	sub := attrs["sub"]
-	if sub == "" {
+	p := users.FromAttributes(attrs)
+	if p.Sub == "" {
 		log.Error("cannot record the user", "outcome", "invalid", "error", ErrMissingSub.Error())
 		return ErrMissingSub
 	}
-	email := strings.ToLower(attrs["email"])
-	verified := email != "" && attrs["email_verified"] == "true"
-	log = log.With("user_id", sub, "email", lambdalog.MaskEmail(email), "email_verified", verified)
+	log = log.With("user_id", p.Sub, "email", lambdalog.MaskEmail(p.Email), "email_verified", p.EmailVerified)
 
 	callCtx, cancel := context.WithTimeout(ctx, h.Budget)
 	defer cancel()
-	old, existed, err := h.update(sub, email, verified).OldValue(callCtx)
+	old, existed, err := users.Write(h.Users, p, h.Now()).OldValue(callCtx)
 	took := slog.Int64("duration_ms", time.Since(start).Milliseconds())
 	signIn := header.TriggerSource == TriggerAuthentication
 	switch {
@@ -138,9 +135,9 @@ func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPool
 	case err == nil && !existed:
 		log.Info("user recorded", "outcome", "created", took)
 		return nil
-	case err == nil && (old.Email != email || old.EmailVerified != verified):
+	case err == nil && !p.Matches(old):
 		log.Info("user already recorded; email brought up to date, first record kept", "outcome", "updated",
-			"email_changed", old.Email != email, took)
+			"email_changed", old.Email != p.Email, took)
 		return nil
 	case err == nil:
 		log.Info("user already recorded; first record kept", "outcome", "exists", took)
@@ -156,24 +153,6 @@ func (h *Handler) record(ctx context.Context, header events.CognitoEventUserPool
 	}
 	log.Error(msg, "outcome", "failed", "error", err.Error(), "retryable", ddb.IsRetryable(err), took)
 	return &StoreError{AWSRequestID: awsRequestID, Err: err}
-}
-
-// update is the one write of record: an UpdateItem that creates the record if it is missing and
-// otherwise keeps its first timestamp and the user's preferences, while the email and whether
-// Cognito verified it always follow the trigger's userAttributes (a user who changed their
-// address is mailed at the new one once it is verified, never at an unverified one).
-func (h *Handler) update(sub, email string, verified bool) *ddb.Update[tables.UserItem] {
-	u := h.Users.Update(ddb.Key{Partition: sub}).Upsert().
-		SetIfNotExists(tables.AttrTimestamp, job.FormatTime(h.Now()))
-	if email == "" {
-		u = u.Remove(tables.AttrEmail)
-	} else {
-		u = u.Set(tables.AttrEmail, email)
-	}
-	if verified {
-		return u.Set(tables.AttrEmailVerified, true)
-	}
-	return u.Remove(tables.AttrEmailVerified)
 }
 
 // logFor is the log of one invocation: its request id and the event's trigger and pool.

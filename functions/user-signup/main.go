@@ -12,7 +12,9 @@
 //     write fails, so this is also the repair path: the first sign-in after a lost write records
 //     the user.
 //
-// Both are one UpdateItem (an upsert: SET email, email_verified, timestamp if_not_exists).
+// Both are one UpdateItem (an upsert: SET email, email_verified, timestamp if_not_exists): the
+// write of package users, which the operator's backfill (internal/tools/backfill) also sends for
+// users who signed up before email_verified was recorded.
 //
 // Cognito waits at most 5 seconds for a trigger, so every call is bounded: the whole DynamoDB
 // work has Budget, each HTTP attempt Limits.AttemptTimeout, and the SDK retries at most

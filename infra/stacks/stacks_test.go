@@ -435,7 +435,7 @@ func TestPermissionsExact(t *testing.T) {
 		},
 		deploy.UserSignup: {
 			logs(deploy.UserSignup),
-			stmt("dynamodb:PutItem", "UserTable.Arn"),
+			stmt("dynamodb:UpdateItem", "UserTable.Arn"),
 		},
 		deploy.StatusQuery: {
 			logs(deploy.StatusQuery),

@@ -124,7 +124,8 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		Function: deploy.UserSignupFunction,
 		Values:   resourceValues(settings, s, nil),
 		Statements: []awsiam.PolicyStatement{
-			allow([]string{"dynamodb:PutItem"}, *s.UserTable.TableArn()),
+			// Its one write is an upsert UpdateItem (pkg/users.Write), at confirmation and sign-in.
+			allow([]string{"dynamodb:UpdateItem"}, *s.UserTable.TableArn()),
 		},
 	})
 	if err != nil {
@@ -204,14 +205,14 @@ func NewStateful(scope constructs.Construct, id string, settings Settings, props
 		RefreshTokenValidity:       awscdk.Duration_Hours(jsii.Number(deploy.RefreshTokenValidity.Hours())),
 	})
 
-	output(s.Stack, "StatusTableName", s.StatusTable.TableName(), "status table")
-	output(s.Stack, "UserTableName", s.UserTable.TableName(), "user table")
+	output(s.Stack, deploy.OutputStatusTableName, s.StatusTable.TableName(), "status table")
+	output(s.Stack, deploy.OutputUserTableName, s.UserTable.TableName(), "user table")
 	output(s.Stack, "EventsQueueUrl", s.Events.QueueUrl(), "queue of training events (cmd/trainstatus send)")
 	output(s.Stack, "DeadLetterQueueUrl", s.DeadLetters.QueueUrl(), "dead-letter queue (cmd/trainstatus dlq)")
 	output(s.Stack, "NotifierFailureQueueUrl", s.NotifierFailures.QueueUrl(), "stream batches status-notifier gave up on")
 	output(s.Stack, "CursorSecretArn", s.CursorSecret.SecretArn(), "cursor signing key (CURSOR_SECRET)")
 	output(s.Stack, "CursorSecretPreviousArn", s.CursorSecretPrevious.SecretArn(), "previous cursor signing key (CURSOR_SECRET_PREVIOUS)")
-	output(s.Stack, "UserPoolId", s.UserPool.UserPoolId(), "Cognito user pool")
+	output(s.Stack, deploy.OutputUserPoolID, s.UserPool.UserPoolId(), "Cognito user pool")
 	output(s.Stack, "UserPoolClientId", s.UserPoolClient.UserPoolClientId(), "Cognito app client")
 	output(s.Stack, "UserSignupFunctionArn", s.UserSignup.Function.FunctionArn(), "PostConfirmation trigger of the user pool")
 	return s, nil
