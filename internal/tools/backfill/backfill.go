@@ -18,6 +18,11 @@ const (
 	DefaultJobPage  = 500
 	MaxJobPage      = 1000
 	DefaultAttempts = 10
+	// DefaultMaxSilence bounds how long ago a job may have gone silent to be indexed: its stall
+	// alert is still news. A job abandoned weeks before the upgrade would get an alert weeks late
+	// from the first sweep; left out of the index, the page still shows it stalled, and its next
+	// event (if one ever comes) indexes it.
+	DefaultMaxSilence = 24 * time.Hour
 )
 
 // Backfill brings the data of an existing deployment up to what this version writes. It is plain
@@ -36,6 +41,9 @@ type Backfill struct {
 	UserPage, JobPage int32
 	// DryRun counts what would be written and writes nothing.
 	DryRun bool
+	// MaxSilence: an open job last heard from (updated_at) longer ago than this is not indexed
+	// (counted LongSilent); 0 indexes every open job.
+	MaxSilence time.Duration
 	// Now is the clock: a user record created here, for a user Cognito gives no creation date,
 	// is dated now.
 	Now func() time.Time

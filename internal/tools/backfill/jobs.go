@@ -41,11 +41,25 @@ func (b *Backfill) RunJobs(ctx context.Context, s *Summary) {
 		}
 		for _, it := range items {
 			s.Jobs.Unindexed++
+			if b.longSilent(it) {
+				s.Jobs.LongSilent++
+				continue
+			}
 			if err := b.index(ctx, it, &s.Jobs); err != nil {
 				s.fail(&ItemError{Kind: "job", Key: it.UserID + "/" + it.RequestID, Err: err})
 			}
 		}
 	}
+}
+
+// longSilent reports whether the job was last heard from longer than MaxSilence ago (a record
+// whose updated_at does not parse is not: indexing it is what the tracker would have done).
+func (b *Backfill) longSilent(it tables.StatusItem) bool {
+	if b.MaxSilence <= 0 {
+		return false
+	}
+	heard, err := job.ParseTime(it.UpdatedAt)
+	return err == nil && b.Now().Sub(heard) > b.MaxSilence
 }
 
 // unindexed is the condition "the job is not final and has no open_shard": the Scan's filter,
@@ -61,11 +75,11 @@ func unindexed() expression.ConditionBuilder {
 		And(expression.Name(tables.AttrStatus).In(open[0], open[1:]...))
 }
 
-// scanInput is the Scan of the unindexed jobs: their key, status and open_shard, JobPage items
-// read a call.
+// scanInput is the Scan of the unindexed jobs: their key, status, open_shard and updated_at,
+// JobPage items read a call.
 func (b *Backfill) scanInput() (*dynamodb.ScanInput, error) {
 	proj := expression.NamesList(expression.Name(tables.AttrUserID), expression.Name(tables.AttrRequestID),
-		expression.Name(tables.AttrStatus), expression.Name(tables.AttrOpenShard))
+		expression.Name(tables.AttrStatus), expression.Name(tables.AttrOpenShard), expression.Name(tables.AttrUpdatedAt))
 	expr, err := expression.NewBuilder().WithFilter(unindexed()).WithProjection(proj).Build()
 	if err != nil {
 		return nil, err

@@ -36,8 +36,13 @@ func TestJobs(t *testing.T) {
 	plain := ddb.NewTable(ddbtest.Client(t), table.Name(), tables.StatusSchema)
 	tr := tracker.New(plain, 0)
 	start := time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Microsecond)
+	longAgo := start.Add(-3 * DefaultMaxSilence)
 	apply := func(user, request string, seq uint64, st job.Status) error {
-		ev := trainevent.Event{UserID: user, RequestID: request, Status: st, EventTime: start.Add(time.Duration(seq) * time.Minute), Seq: seq}
+		at := start
+		if request == "abandoned" {
+			at = longAgo
+		}
+		ev := trainevent.Event{UserID: user, RequestID: request, Status: st, EventTime: at.Add(time.Duration(seq) * time.Minute), Seq: seq}
 		_, err := tr.Apply(ctx, ev)
 		return err
 	}
@@ -61,6 +66,8 @@ func TestJobs(t *testing.T) {
 			preUpgrade: true, meanwhile: job.Success, want: ended},
 		{name: "reports between the Scan and the write", user: "u4", request: "reporting", events: []job.Status{job.Started},
 			preUpgrade: true, meanwhile: job.InProgress, want: reported},
+		{name: "silent for three days (longer than -max-silence)", user: "u4", request: "abandoned", events: []job.Status{job.Started, job.InProgress},
+			preUpgrade: true, want: untouched},
 	}
 	before := map[string]tables.StatusItem{}
 	var unindexed int
@@ -107,9 +114,9 @@ func TestJobs(t *testing.T) {
 		want   JobCounts
 		after  bool
 	}{
-		{"dry run: counts, writes nothing", true, JobCounts{Scanned: total, Unindexed: unindexed, Indexed: unindexed}, false},
-		{"run", false, JobCounts{Scanned: total, Unindexed: unindexed, Indexed: unindexed - 2, EndedMeanwhile: 1, IndexedMeanwhile: 1}, true},
-		{"second run changes nothing", false, JobCounts{Scanned: total}, true},
+		{"dry run: counts, writes nothing", true, JobCounts{Scanned: total, Unindexed: unindexed, LongSilent: 1, Indexed: unindexed - 1}, false},
+		{"run", false, JobCounts{Scanned: total, Unindexed: unindexed, LongSilent: 1, Indexed: unindexed - 3, EndedMeanwhile: 1, IndexedMeanwhile: 1}, true},
+		{"second run leaves the long-silent job out again, and changes nothing", false, JobCounts{Scanned: total, Unindexed: 1, LongSilent: 1}, true},
 	} {
 		t.Run(run.name, func(t *testing.T) {
 			b := newBackfill(t, run.dryRun)

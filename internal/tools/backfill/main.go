@@ -68,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	statusTable := fs.String("status-table", "", "the status table's name (overrides the file's)")
 	userTable := fs.String("user-table", "", "the user table's name (overrides the file's)")
 	dryRun := fs.Bool("dry-run", false, "count what would be written; write nothing")
+	maxSilence := fs.Duration("max-silence", DefaultMaxSilence, "index only open jobs heard from within this long (0: all); older ones would get a stall alert that is no longer news")
 	userPage := fs.Int("user-page", MaxUserPage, fmt.Sprintf("users per ListUsers call (1-%d)", MaxUserPage))
 	jobPage := fs.Int("job-page", DefaultJobPage, fmt.Sprintf("items read per Scan call (1-%d)", MaxJobPage))
 	attempts := fs.Int("max-attempts", DefaultAttempts, "attempts of each AWS call, throttled ones included (1-50)")
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usage(fmt.Sprintf("-job-page must be 1 to %d", MaxJobPage))
 	case *attempts < 1 || *attempts > 50:
 		return usage("-max-attempts must be 1 to 50")
+	case *maxSilence < 0:
+		return usage("-max-silence must not be negative")
 	}
 	var t Target
 	var err error
@@ -119,9 +122,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Jobs:     ddb.NewTable(db, t.StatusTable, tables.StatusSchema),
 		Scanner:  db,
 		UserPage: int32(*userPage), JobPage: int32(*jobPage),
-		DryRun: *dryRun,
-		Now:    time.Now,
-		Log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		DryRun: *dryRun, MaxSilence: *maxSilence,
+		Now: time.Now,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}
 	fmt.Fprintf(stdout, "backfill: pool %s, user table %s, status table %s\n", t.PoolID, t.UserTable, t.StatusTable)
 	s := b.Run(ctx)

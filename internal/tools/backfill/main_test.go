@@ -85,6 +85,6 @@ func (p *localPool) created(t *testing.T, email string) time.Time {
 // newBackfill is a Backfill over DynamoDB Local with small Scan pages (several per test) and
 // nothing to work on yet: each test gives it its pool and tables.
 func newBackfill(t *testing.T, dryRun bool) *Backfill {
-	return &Backfill{Scanner: ddbtest.Client(t), UserPage: MaxUserPage, JobPage: 2, DryRun: dryRun, Now: time.Now,
+	return &Backfill{Scanner: ddbtest.Client(t), UserPage: MaxUserPage, JobPage: 2, DryRun: dryRun, MaxSilence: DefaultMaxSilence, Now: time.Now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

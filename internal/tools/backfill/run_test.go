@@ -49,11 +49,11 @@ func TestRunLocal(t *testing.T) {
 		want []string
 	}{
 		{"dry run", []string{"-local", state, "-dry-run"}, 0, []string{"dry run: nothing was written",
-			"users: 1 scanned, 1 to update, 0 unchanged", "jobs: 1 scanned, 1 open without open_shard, 1 to index, 0 ended meanwhile", "errors: 0"}},
+			"users: 1 scanned, 1 to update, 0 unchanged", "jobs: 1 scanned, 1 open without open_shard, 0 silent too long (left out), 1 to index, 0 ended meanwhile", "errors: 0"}},
 		{"run", []string{"-local", state}, 0, []string{"users: 1 scanned, 1 updated, 0 unchanged",
-			"jobs: 1 scanned, 1 open without open_shard, 1 indexed, 0 ended meanwhile", "errors: 0"}},
+			"jobs: 1 scanned, 1 open without open_shard, 0 silent too long (left out), 1 indexed, 0 ended meanwhile", "errors: 0"}},
 		{"rerun", []string{"-local", state}, 0, []string{"users: 1 scanned, 0 updated, 1 unchanged",
-			"jobs: 1 scanned, 0 open without open_shard, 0 indexed", "errors: 0"}},
+			"jobs: 1 scanned, 0 open without open_shard, 0 silent too long (left out), 0 indexed", "errors: 0"}},
 		{"missing tables: each failure named", []string{"-local", state, "-user-table", "no-such-users", "-status-table", "no-such-status"}, 1,
 			[]string{"users: 1 scanned, 0 updated", "errors: 2", "error: user " + sub + ": ", "error: scan no-such-status"}},
 	} {

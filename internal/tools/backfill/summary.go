@@ -36,6 +36,8 @@ type JobCounts struct {
 	Scanned int
 	// Unindexed: jobs found not final and without open_shard.
 	Unindexed int
+	// LongSilent: of those, jobs silent for longer than MaxSilence, left out of the index.
+	LongSilent int
 	// Indexed: jobs given their open_shard (with DryRun: that would be).
 	Indexed int
 	// EndedMeanwhile: jobs that turned final (or expired) between the Scan and the write: the
@@ -86,8 +88,8 @@ func (s *Summary) Print(w io.Writer) {
 	u, j := s.Users, s.Jobs
 	fmt.Fprintf(w, "users: %d scanned, %d %s, %d unchanged, %d changed meanwhile (signed in), %d unconfirmed (skipped)\n",
 		u.Scanned, u.Updated, verb, u.Unchanged, u.ChangedMeanwhile, u.Unconfirmed)
-	fmt.Fprintf(w, "jobs: %d scanned, %d open without open_shard, %d %s, %d ended meanwhile, %d indexed meanwhile (by an event)\n",
-		j.Scanned, j.Unindexed, j.Indexed, indexed, j.EndedMeanwhile, j.IndexedMeanwhile)
+	fmt.Fprintf(w, "jobs: %d scanned, %d open without open_shard, %d silent too long (left out), %d %s, %d ended meanwhile, %d indexed meanwhile (by an event)\n",
+		j.Scanned, j.Unindexed, j.LongSilent, j.Indexed, indexed, j.EndedMeanwhile, j.IndexedMeanwhile)
 	fmt.Fprintf(w, "errors: %d\n", len(s.Errors))
 	for _, err := range s.Errors {
 		fmt.Fprintf(w, "error: %v\n", err)
