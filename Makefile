@@ -36,18 +36,24 @@ help:
 
 ## test: every test. The Go tests of the root module (the end-to-end test of local/e2e included)
 ## share one DynamoDB Local started here; the CDK app's tests run as a separate module.
-# Three steps. vet, which compiles every package for this machine (build-host and the tests then
+# Two steps. vet, which compiles every package for this machine (build-host and the tests then
 # reuse it), beside the installs (downloads, mostly waiting on the network) and make build (the
-# arm64 bootstraps, whose sizes internal/coldstart checks). test-go and test-infra side by side: the
-# Go tests spend much of their time waiting on the local stack (polls, the demo's stall window),
-# which the CDK module's compile and synthesis fill. Then the Python tests.
+# arm64 bootstraps, whose sizes internal/coldstart checks). Then test-go beside test-infra and,
+# after it, test-python: the Go tests spend much of their time waiting on the local stack (polls,
+# the demo's stall window), which the CDK module's compile and synthesis and the Python tests fill.
 # A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s all one after the
 # other; 635 s with test-go beside test-infra; 673 s with test-python beside them too and go test
 # -p 4 (more contention, not less); 576 s once the host bootstraps reused vet's compile and the CLI
-# was cross-vetted by its platform package only (BENCHMARKS.md has the latest).
+# was cross-vetted by its platform package only; 579 s with make build beside vet and the Python
+# tests after the Go ones (BENCHMARKS.md has the latest).
 test:
 	@$(MAKE) --no-print-directory -j2 --output-sync=line vet test-deps build
-	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra
+	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra-then-python
+
+# The CDK app's tests and then the Python ones, together still shorter than the Go tests, whose
+# last minutes are mostly waiting (the browser, the demo's stall window).
+.PHONY: test-infra-then-python
+test-infra-then-python: test-infra
 	@$(MAKE) --no-print-directory test-python
 
 ## test-deps: everything the tests install (DynamoDB Local, the emulators, Node 22, the browser,
