@@ -44,8 +44,8 @@ help:
 # A fresh clone's make test (fresh-clone-check, this 2-core machine): 678 s all one after the
 # other; 635 s with test-go beside test-infra; 673 s with test-python beside them too and go test
 # -p 4 (more contention, not less); 576 s once the host bootstraps reused vet's compile and the CLI
-# was cross-vetted by its platform package only; 579 s with make build beside vet and the Python
-# tests after the Go ones (BENCHMARKS.md has the latest).
+# was cross-vetted by its platform package only; 579 s with make build beside vet; 551 s with the
+# Python tests after the CDK app's, beside the Go tests (BENCHMARKS.md, issue 18).
 test:
 	@$(MAKE) --no-print-directory -j2 --output-sync=line vet test-deps build
 	@$(MAKE) --no-print-directory -j2 --output-sync=line test-go test-infra-then-python
