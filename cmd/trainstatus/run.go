@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trainstatus/trainstatus/cmd/trainstatus/internal/platform"
@@ -51,13 +52,14 @@ var defaultStallWindow, _ = time.ParseDuration(deploy.StallWindowVar.Default)
 var sendPolicy = retry.Policy{Base: 500 * time.Millisecond, Max: 30 * time.Second}
 
 func runRun(_ context.Context, e *env, args []string) error {
-	flags := newFlags(e, "run", "run [--name NAME] [--job-id ID] [--heartbeat 60s] [--progress-regex RE] [--stall-after D] [--flush-timeout 5s] -- COMMAND ARGS...")
+	flags := newFlags(e, "run", "run [--name NAME] [--job-id ID] [--heartbeat 60s] [--progress-regex RE] [--stall-after D] [--flush-timeout 5s] [--fail-on-sigterm=false] -- COMMAND ARGS...")
 	name := flags.String("name", "", "the job's display name (default: the command line)")
 	jobID := flags.String("job-id", "", "continue this job (a request id) instead of starting a new one (default $"+EnvJobID+")")
 	heartbeat := flags.Duration("heartbeat", defaultHeartbeat, "how often to say the command is still running (at least 1s)")
 	progressExpr := flags.String("progress-regex", "", "read progress from the command's output: the first capture group of a matching line is the percent")
 	stallAfter := flags.Duration("stall-after", 0, "the job's own stall window, 1m to 168h (default: the deployment's, 15 min)")
 	flushTimeout := flags.Duration("flush-timeout", defaultFlushTimeout, "how long the last events may delay the exit when the API is slow or down")
+	failOnSIGTERM := flags.Bool("fail-on-sigterm", true, "a command that fails after run was sent SIGTERM is FAILED; false leaves the job open, for a pre-emptible run to continue with --job-id")
 	apiURL := flags.String("api-url", "", "the HTTP API's base URL (default $"+EnvAPIURL+", else the config file's)")
 	// Flags end at the command: its own flags are its own.
 	if err := flags.Parse(args); err != nil {
@@ -72,7 +74,7 @@ func runRun(_ context.Context, e *env, args []string) error {
 	}
 	spec, err := newRunSpec(e, runFlags{
 		name: *name, jobID: *jobID, heartbeat: *heartbeat, progress: *progressExpr,
-		stallAfter: *stallAfter, flushTimeout: *flushTimeout,
+		stallAfter: *stallAfter, flushTimeout: *flushTimeout, failOnSIGTERM: *failOnSIGTERM,
 	}, argv)
 	if err != nil {
 		return err
@@ -95,6 +97,7 @@ func runRun(_ context.Context, e *env, args []string) error {
 type runFlags struct {
 	name, jobID, progress               string
 	heartbeat, stallAfter, flushTimeout time.Duration
+	failOnSIGTERM                       bool
 }
 
 // runSpec is a checked run: everything known before the command starts.
@@ -104,7 +107,11 @@ type runSpec struct {
 	stallAfter      time.Duration
 	flushTimeout    time.Duration
 	progress        *regexp.Regexp // nil: no progress from the output
-	now             func() time.Time
+	// failOnSIGTERM false: a command that ends badly after run was asked to terminate (a
+	// pre-emption) leaves the job open (IN_PROGRESS) instead of FAILED, which is final: the
+	// resumed run continues it with --job-id, and if none comes the stall alert says so.
+	failOnSIGTERM bool
+	now           func() time.Time
 
 	mu       sync.Mutex
 	seq      uint64
@@ -116,7 +123,7 @@ type runSpec struct {
 }
 
 func newRunSpec(e *env, f runFlags, argv []string) (*runSpec, error) {
-	s := &runSpec{heartbeat: f.heartbeat, stallAfter: f.stallAfter, flushTimeout: f.flushTimeout, now: e.now}
+	s := &runSpec{heartbeat: f.heartbeat, stallAfter: f.stallAfter, flushTimeout: f.flushTimeout, failOnSIGTERM: f.failOnSIGTERM, now: e.now}
 	switch {
 	case f.heartbeat < minHeartbeat:
 		return nil, usagef("run: --heartbeat must be at least %s", minHeartbeat)
@@ -260,11 +267,15 @@ func (s *runSpec) run(e *env, argv []string) int {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	keyboard := platform.KeyboardReachesChild()
+	var terminated atomic.Bool // run was asked to terminate: a pre-emption, as a scheduler does it
 	go func() {
 		defer wg.Done()
 		for {
 			select {
 			case sig := <-sigs:
+				if platform.IsTermination(sig) {
+					terminated.Store(true)
+				}
 				platform.Forward(cmd.Process, sig, keyboard)
 			case <-stop:
 				return
@@ -300,6 +311,12 @@ func (s *runSpec) run(e *env, argv []string) int {
 	if code == 0 {
 		s.report(job.Success, how+" after "+took, "")
 		return 0
+	}
+	if terminated.Load() && !s.failOnSIGTERM {
+		s.report(job.InProgress, cutUTF8("pre-empted: "+how+" after "+took+"; left open to be continued", trainevent.MaxMessageLen), "")
+		fmt.Fprintf(e.stderr, "%s: job %s left open (SIGTERM, --fail-on-sigterm=false): continue it with %s run --job-id %s -- ...\n",
+			programName, s.requestID, programName, s.requestID)
+		return code
 	}
 	s.report(job.Failed, "", failureText(how+" after "+took, tail.String(), trainevent.MaxErrorLen))
 	return code

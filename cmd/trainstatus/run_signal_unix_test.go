@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"os"
 	"os/exec"
@@ -46,15 +47,19 @@ func cliBinary(t *testing.T) string {
 
 // TestRunSignals runs `trainstatus run` as its own process around a child that says it is ready
 // on stdout, then signals one of them, and checks the exit status (a shell's: 128+n for a death
-// by signal n) and the FAILED event.
+// by signal n) and the last event: FAILED, or with --fail-on-sigterm=false after a SIGTERM, the
+// job left open (IN_PROGRESS) for a resumed run to continue.
 func TestRunSignals(t *testing.T) {
 	bin := cliBinary(t)
 	tests := []struct {
 		name      string
 		mode      string
+		flags     []string // run's, besides --job-id
 		signal    func(t *testing.T, wrapper, child int)
 		wantCode  int
+		wantLast  string   // the last event's status; "" is FAILED
 		wantError []string // in the FAILED event's error
+		wantText  []string // in the last event's message
 	}{
 		{name: "SIGTERM to run is forwarded: the child's handler runs and its status is returned", mode: "trap",
 			signal:   func(t *testing.T, wrapper, _ int) { kill(t, wrapper, syscall.SIGTERM) },
@@ -71,11 +76,25 @@ func TestRunSignals(t *testing.T) {
 		{name: "the child SIGKILLed: 137, FAILED", mode: "block",
 			signal:   func(t *testing.T, _, child int) { kill(t, child, syscall.SIGKILL) },
 			wantCode: 128 + int(syscall.SIGKILL), wantError: []string{"killed by signal SIGKILL after "}},
+		{name: "--fail-on-sigterm=false: pre-empted by SIGTERM, the job is left open", mode: "block", flags: []string{"--fail-on-sigterm=false"},
+			signal:   func(t *testing.T, wrapper, _ int) { kill(t, wrapper, syscall.SIGTERM) },
+			wantCode: 128 + int(syscall.SIGTERM), wantLast: "IN_PROGRESS",
+			wantText: []string{"pre-empted: killed by signal SIGTERM after ", "; left open to be continued"}},
+		{name: "--fail-on-sigterm=false: the child's handler exits 7 on SIGTERM, still left open", mode: "trap", flags: []string{"--fail-on-sigterm=false"},
+			signal:   func(t *testing.T, wrapper, _ int) { kill(t, wrapper, syscall.SIGTERM) },
+			wantCode: 7, wantLast: "IN_PROGRESS", wantText: []string{"pre-empted: exit status 7 after "}},
+		{name: "--fail-on-sigterm=false: no SIGTERM (the child SIGKILLed), FAILED as ever", mode: "block", flags: []string{"--fail-on-sigterm=false"},
+			signal:   func(t *testing.T, _, child int) { kill(t, child, syscall.SIGKILL) },
+			wantCode: 128 + int(syscall.SIGKILL), wantError: []string{"killed by signal SIGKILL after "}},
+		{name: "--fail-on-sigterm=false: SIGHUP is not a pre-emption, FAILED", mode: "block", flags: []string{"--fail-on-sigterm=false"},
+			signal:   func(t *testing.T, wrapper, _ int) { kill(t, wrapper, syscall.SIGHUP) },
+			wantCode: 128 + int(syscall.SIGHUP), wantError: []string{"killed by signal SIGHUP after "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake, srv := newIngestFake(t)
-			cmd := exec.Command(bin, "run", "--job-id", "sig-1", "--", os.Args[0], tt.mode)
+			args := append(append([]string{"run", "--job-id", "sig-1"}, tt.flags...), "--", os.Args[0], tt.mode)
+			cmd := exec.Command(bin, args...)
 			cmd.Env = append(os.Environ(), envChild+"=1", EnvAPIURL+"="+srv.URL, EnvReportingToken+"="+testToken,
 				EnvConfigHome+"="+t.TempDir())
 			stdout, err := cmd.StdoutPipe()
@@ -110,13 +129,22 @@ func TestRunSignals(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.wantCode, stderr.String())
 			}
 			evs := fake.got()
-			if statuses(evs) != "STARTED FAILED" {
-				t.Fatalf("accepted %q; stderr: %s", statuses(evs), stderr.String())
+			last := cmp.Or(tt.wantLast, "FAILED")
+			if statuses(evs) != "STARTED "+last {
+				t.Fatalf("accepted %q, want STARTED %s; stderr: %s", statuses(evs), last, stderr.String())
 			}
 			for _, want := range tt.wantError {
 				if !strings.Contains(evs[1].Error, want) {
 					t.Errorf("error %q does not contain %q", evs[1].Error, want)
 				}
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(evs[1].Message, want) {
+					t.Errorf("message %q does not contain %q", evs[1].Message, want)
+				}
+			}
+			if left := strings.Contains(stderr.String(), "left open"); left != (last == "IN_PROGRESS") {
+				t.Errorf("stderr says the job is left open: %v, want %v: %s", left, last == "IN_PROGRESS", stderr.String())
 			}
 		})
 	}

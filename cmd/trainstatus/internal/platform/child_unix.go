@@ -49,3 +49,7 @@ func ExitStatus(ps *os.ProcessState) (int, string) {
 	}
 	return ps.ExitCode(), fmt.Sprintf("exit status %d", ps.ExitCode())
 }
+
+// IsTermination reports whether s asks the process to end: SIGTERM, what a scheduler sends a
+// pre-empted job (Slurm, Kubernetes, a spot instance's shutdown) before it kills it.
+func IsTermination(s os.Signal) bool { return s == syscall.SIGTERM }

@@ -28,3 +28,7 @@ func ExitStatus(ps *os.ProcessState) (int, string) {
 	}
 	return code, fmt.Sprintf("exit status %d", code)
 }
+
+// IsTermination: Windows sends a console process no termination request run could catch (a
+// service stop or a shutdown ends it), so no signal means a pre-emption there.
+func IsTermination(os.Signal) bool { return false }
