@@ -14,6 +14,8 @@ import pytest
 import torch
 
 import trainstatus
+from conftest import TOKEN
+from faultserver import closed_port_url
 from localstack import LocalStack
 
 
@@ -97,3 +99,24 @@ def test_a_pytorch_run_that_raises_is_failed_on_the_api(stack, secret):
     assert (got["status"], got["name"]) == ("FAILED", "pytorch e2e crash")
     assert got["error"].startswith("RuntimeError: loss diverged at epoch 2\nTraceback")
     assert got["message"].startswith("epoch 1/3")
+
+
+class _Silent:
+    """A job that reports nothing: the baseline a reported run must match."""
+
+    def progress(self, *_: Any) -> None:
+        pass
+
+
+def test_a_pytorch_run_with_the_endpoint_down_trains_exactly_as_without_reporting(logs):
+    """The reporter never hurts training: with nothing listening at the API, the same seeded loop
+    ends with the same loss, bit for bit, as with no reporter; nothing is raised into it; the
+    delivery failure is said once, and the flush gives up rather than hanging."""
+    baseline = train(_Silent(), epochs=3)  # type: ignore[arg-type]
+    with trainstatus.job("pytorch endpoint down", api_url=closed_port_url(), token=TOKEN,
+                         send_interval=0, flush_timeout=0.2) as job:
+        reported = train(job, epochs=3)
+        logs.wait_for("cannot reach the API")
+    assert reported == baseline
+    assert not trainstatus.flush(0.2)
+    assert len(logs.warnings("cannot reach the API")) == 1
